@@ -1,0 +1,127 @@
+/*
+ * krt_internal.h - private state of the kernel runtime: the per-node driver instance, thread objects and
+ * the current execution context. Not visible to drivers.
+ */
+#ifndef WSKNS3_KRT_INTERNAL_H
+#define WSKNS3_KRT_INTERNAL_H
+
+#include <ntddk.h>
+#include "krt_host.h"
+
+#define KRT_INSTANCE_MAGIC 0x4B525449u /* 'KRTI' */
+#define KRT_THREAD_MAGIC 0x4B525454u   /* 'KRTT' */
+#define KRT_MAX_TAGS 128
+
+typedef struct KRT_POOL_TAG {
+    ULONG Tag;
+    ULONG LiveCount;
+    SIZE_T LiveBytes;
+    ULONGLONG TotalAllocations;
+    SIZE_T PeakBytes;
+} KRT_POOL_TAG;
+
+/* One loaded driver on one node: everything the kernel keeps per driver, plus accounting. */
+typedef struct KRT_INSTANCE {
+    ULONG Magic;
+    ULONG NodeId;
+    char DriverName[64];
+    void *Host;            /* the host's object for this instance */
+    void *Provider;        /* the WSK provider's per-instance state */
+    LIST_ENTRY PoolAllocations;
+    KRT_POOL_TAG Tags[KRT_MAX_TAGS];
+    ULONG TagCount;
+    SIZE_T PoolLiveBytes;
+    SIZE_T PoolPeakBytes;
+    ULONGLONG PoolAllocations_;
+    LIST_ENTRY Threads;
+    LIST_ENTRY SymbolicLinks;
+    LIST_ENTRY WorkItems;  /* IO_WORKITEMs still allocated */
+    ULONG NextThreadId;
+    ULONG ErrorCount;
+    ULONG WarningCount;
+    BOOLEAN Unloading;
+    BOOLEAN Unloaded;
+    DRIVER_OBJECT DriverObject;
+    DRIVER_EXTENSION DriverExtension;
+    UNICODE_STRING RegistryPath;
+    WCHAR NameBuffer[96];
+    WCHAR RegistryBuffer[160];
+} KRT_INSTANCE;
+
+typedef struct _KTHREAD {
+    DISPATCHER_HEADER Header;  /* signalled when the thread has terminated */
+    ULONG Magic;
+    ULONG Id;
+    KRT_INSTANCE *Instance;
+    LIST_ENTRY InstanceLink;
+    LONG RefCount;             /* handles + references + 1 while running */
+    PKSTART_ROUTINE StartRoutine;
+    PVOID StartContext;
+    NTSTATUS ExitStatus;
+    KIRQL Irql;                /* saved while suspended */
+    BOOLEAN Started;
+    BOOLEAN Terminated;
+    BOOLEAN Waiting;
+    UCHAR WaitType;
+    ULONG WaitCount;
+    PKWAIT_BLOCK WaitBlocks;
+    NTSTATUS WaitStatus;
+    KH_EVENT WaitTimeout;
+    KWAIT_BLOCK InlineWaitBlocks[THREAD_WAIT_OBJECTS];
+    ULONG SpinLocksHeld;
+    LONG CriticalRegion;
+    KPRIORITY Priority;
+    void *Co;                  /* host coroutine */
+    char Name[48];
+} KTHREAD;
+
+/* The execution context the simulator is in right now. */
+typedef struct KRT_CONTEXT {
+    KRT_INSTANCE *Instance;
+    KTHREAD *Thread;           /* NULL on the simulator's own stack (DPCs, completions, callbacks) */
+    KIRQL Irql;
+} KRT_CONTEXT;
+
+extern KRT_CONTEXT g_KrtCur;
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Entering and leaving driver context: the only way the host and the provider call into driver code. */
+void KrtEnter(KRT_INSTANCE *inst, KTHREAD *thread, KIRQL irql, KRT_CONTEXT *saved);
+void KrtLeave(const KRT_CONTEXT *saved);
+static inline KRT_INSTANCE *KrtCurrentInstance(void) { return g_KrtCur.Instance; }
+
+/* Instance lifetime (host) */
+KRT_INSTANCE *KrtInstanceCreate(ULONG nodeId, const char *driverName, void *host);
+void KrtInstanceDestroy(KRT_INSTANCE *inst);
+/* Writes the leak report for an unloading instance through KhLog; returns the number of leaked items. */
+ULONG KrtInstanceReportLeaks(KRT_INSTANCE *inst);
+
+/* Threads */
+NTSTATUS KrtCreateThread(KRT_INSTANCE *inst, PKSTART_ROUTINE start, PVOID ctx, const char *name, KTHREAD **out);
+void KrtThreadDereference(KTHREAD *t);
+void KrtCancelWaits(KRT_INSTANCE *inst);
+
+/* Dispatcher internals shared by events, timers and threads */
+void KrtSignalObject(DISPATCHER_HEADER *h);
+void KrtDispatcherInit(DISPATCHER_HEADER *h, UCHAR type, UCHAR sizeInLongs, LONG state);
+
+/* Diagnostics: severity 1 = warning, 2 = misuse (counted as a driver error). `call` names the function. */
+void KrtReport(int severity, const char *call, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void KrtReportFor(KRT_INSTANCE *inst, int severity, const char *call, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* Time conversions */
+uint64_t KrtTimeoutToDelayNs(const LARGE_INTEGER *timeout); /* relative (negative) or absolute system time */
+LONGLONG KrtSystemTimeNow(void);                              /* 100 ns since 1601 */
+
+/* 16-bit wide-string helpers that never touch glibc's 32-bit wcs* functions */
+size_t KrtWcsLen(const WCHAR *s);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* WSKNS3_KRT_INTERNAL_H */

@@ -1,0 +1,69 @@
+/* wsk-driver-helper.cc - see wsk-driver-helper.h */
+#include "wsk-driver-helper.h"
+
+#include "../model/host/wsk-driver-app.h"
+
+#include "ns3/string.h"
+
+#include <sstream>
+
+namespace ns3 {
+
+WskDriverHelper::WskDriverHelper(const std::string& driverPath)
+{
+    m_factory.SetTypeId(WskDriverApp::GetTypeId());
+    m_factory.Set("Driver", StringValue(driverPath));
+}
+
+void
+WskDriverHelper::SetAttribute(const std::string& name, const AttributeValue& value)
+{
+    m_factory.Set(name, value);
+}
+
+ApplicationContainer
+WskDriverHelper::Install(Ptr<Node> node) const
+{
+    Ptr<WskDriverApp> app = m_factory.Create<WskDriverApp>();
+    node->AddApplication(app);
+    return ApplicationContainer(app);
+}
+
+ApplicationContainer
+WskDriverHelper::Install(NodeContainer nodes) const
+{
+    ApplicationContainer apps;
+    for (auto it = nodes.Begin(); it != nodes.End(); ++it) {
+        apps.Add(Install(*it));
+    }
+    return apps;
+}
+
+uint32_t
+WskDriverHelper::TotalDriverErrors()
+{
+    uint32_t n = 0;
+    for (auto* app : WskDriverApp::All()) {
+        n += app->GetErrorCount();
+    }
+    return n;
+}
+
+std::string
+WskDriverHelper::ErrorSummary()
+{
+    std::ostringstream os;
+    for (auto* app : WskDriverApp::All()) {
+        if (app->GetErrorCount() > 0 || app->GetState() == WskDriverApp::LOAD_FAILED) {
+            os << app->Describe() << ": " << WskDriverApp::StateName(app->GetState()) << ", "
+               << app->GetErrorCount() << " error(s)";
+            if (!app->GetLoadError().empty()) {
+                os << ": " << app->GetLoadError();
+            }
+            os << "\n";
+        }
+    }
+    return os.str();
+}
+
+} // namespace ns3

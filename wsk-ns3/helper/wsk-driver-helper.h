@@ -1,0 +1,33 @@
+/* wsk-driver-helper.h - installs a WSK client driver (one private instance per node) on nodes. */
+#ifndef WSKNS3_WSK_DRIVER_HELPER_H
+#define WSKNS3_WSK_DRIVER_HELPER_H
+
+#include "ns3/application-container.h"
+#include "ns3/attribute.h"
+#include "ns3/node-container.h"
+#include "ns3/object-factory.h"
+
+#include <string>
+
+namespace ns3 {
+
+class WskDriverHelper
+{
+  public:
+    explicit WskDriverHelper(const std::string& driverPath);
+    void SetAttribute(const std::string& name, const AttributeValue& value);
+    ApplicationContainer Install(NodeContainer nodes) const;
+    ApplicationContainer Install(Ptr<Node> node) const;
+
+    /* Sum of driver errors over every driver application in the process (load failures, misuse, leaks). */
+    static uint32_t TotalDriverErrors();
+    /* One line per driver application with a problem; empty when all is well. */
+    static std::string ErrorSummary();
+
+  private:
+    ObjectFactory m_factory;
+};
+
+} // namespace ns3
+
+#endif /* WSKNS3_WSK_DRIVER_HELPER_H */

@@ -1,0 +1,37 @@
+/*
+ * instance-host.h - what the kernel host needs from the owner of a driver instance (the driver
+ * application): where log lines go and how big thread stacks are.
+ */
+#ifndef WSKNS3_INSTANCE_HOST_H
+#define WSKNS3_INSTANCE_HOST_H
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+struct KRT_INSTANCE;
+
+namespace ns3 {
+namespace wsk {
+
+class InstanceHost
+{
+  public:
+    virtual ~InstanceHost() = default;
+    /* severity: 0 DbgPrint output, 1 warning, 2 driver error (misuse). `line` has no time prefix. */
+    virtual void OnLog(int severity, const std::string& line) = 0;
+    virtual size_t ThreadStackBytes() const = 0;
+    virtual std::string Describe() const = 0; /* "node 3, driver echosrv (path)" */
+};
+
+/* Formats "[   1.234567890 s] node 3 echosrv: " for a log line. */
+std::string LogPrefix(const KRT_INSTANCE* inst);
+
+/* Global switches for echoing driver logs to the terminal (default: errors and warnings only). */
+void SetEchoDriverOutput(bool echo);
+bool EchoDriverOutput();
+
+} // namespace wsk
+} // namespace ns3
+
+#endif /* WSKNS3_INSTANCE_HOST_H */

@@ -1,0 +1,193 @@
+/*
+ * kernel-host.cc - the simulator side of krt_host.h: simulated time, events with a node's context,
+ * coroutine scheduling for simulated kernel threads, logging and bug checks.
+ */
+#include "coroutine.h"
+#include "instance-host.h"
+
+#include "ns3/simulator.h"
+
+#include <cinttypes>
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+
+extern "C" {
+#include "krt_internal.h"
+void KrtThreadExited(KTHREAD* t);
+void KhBugCheck(struct KRT_INSTANCE* inst, ULONG code, ULONG_PTR p1, ULONG_PTR p2, ULONG_PTR p3, ULONG_PTR p4)
+    __attribute__((noreturn));
+}
+
+namespace ns3 {
+namespace wsk {
+
+static bool g_echo = std::getenv("WSK_NS3_ECHO") != nullptr;
+
+void
+SetEchoDriverOutput(bool echo)
+{
+    g_echo = echo;
+}
+
+bool
+EchoDriverOutput()
+{
+    return g_echo;
+}
+
+std::string
+LogPrefix(const KRT_INSTANCE* inst)
+{
+    char buf[160];
+    uint64_t ns = Simulator::Now().GetNanoSeconds();
+    if (inst != nullptr) {
+        std::snprintf(buf, sizeof buf, "[%4" PRIu64 ".%09" PRIu64 " s] node %u %s: ", ns / 1000000000u,
+                      ns % 1000000000u, inst->NodeId, inst->DriverName);
+    } else {
+        std::snprintf(buf, sizeof buf, "[%4" PRIu64 ".%09" PRIu64 " s] kernel: ", ns / 1000000000u, ns % 1000000000u);
+    }
+    return buf;
+}
+
+static uint32_t
+ContextOf(const KRT_INSTANCE* inst)
+{
+    return inst ? inst->NodeId : Simulator::NO_CONTEXT;
+}
+
+/* ScheduleWithContext returns no EventId, so cancellation marks the pending record instead. */
+struct KhPending
+{
+    KH_EVENT* ev;
+    KRT_INSTANCE* inst;
+    KH_EVENT_FN fn;
+    void* arg;
+    bool cancelled;
+};
+
+static void
+FireEvent(KhPending* p)
+{
+    if (!p->cancelled) {
+        p->ev->impl = nullptr;
+        KRT_CONTEXT saved;
+        KrtEnter(p->inst, nullptr, DISPATCH_LEVEL, &saved);
+        p->fn(p->arg);
+        KrtLeave(&saved);
+    }
+    delete p;
+}
+
+static void
+ResumeThread(KTHREAD* t)
+{
+    KCO* co = static_cast<KCO*>(t->Co);
+    KRT_CONTEXT saved;
+    KrtEnter(t->Instance, t, t->Irql, &saved);
+    KcoResume(co);
+    KrtLeave(&saved);
+    if (KcoFinished(co)) {
+        KcoDestroy(co);
+        t->Co = nullptr;
+        KrtThreadExited(t);
+    }
+}
+
+} // namespace wsk
+} // namespace ns3
+
+using namespace ns3;
+using namespace ns3::wsk;
+
+extern "C" uint64_t
+KhNowNs(void)
+{
+    return (uint64_t)Simulator::Now().GetNanoSeconds();
+}
+
+extern "C" void
+KhEventCancel(KH_EVENT* ev)
+{
+    if (ev->impl != nullptr) {
+        static_cast<KhPending*>(ev->impl)->cancelled = true;
+        ev->impl = nullptr;
+    }
+}
+
+extern "C" void
+KhEventSchedule(KH_EVENT* ev, KRT_INSTANCE* inst, uint64_t delayNs, KH_EVENT_FN fn, void* arg)
+{
+    KhEventCancel(ev);
+    auto* p = new KhPending{ev, inst, fn, arg, false};
+    ev->impl = p;
+    Simulator::ScheduleWithContext(ContextOf(inst), NanoSeconds(delayNs), &FireEvent, p);
+}
+
+extern "C" int
+KhThreadCreate(KTHREAD* thread, size_t stackBytes)
+{
+    if (stackBytes == 0) {
+        auto* host = thread->Instance ? static_cast<InstanceHost*>(thread->Instance->Host) : nullptr;
+        stackBytes = host ? host->ThreadStackBytes() : 256 * 1024;
+    }
+    std::string desc = thread->Name;
+    if (thread->Instance) {
+        desc += " of driver ";
+        desc += thread->Instance->DriverName;
+        desc += " on node " + std::to_string(thread->Instance->NodeId);
+    }
+    KCO* co = KcoCreate(stackBytes, (KCO_ENTRY)&KrtThreadMain, thread, desc.c_str());
+    thread->Co = co;
+    return co ? 0 : -1;
+}
+
+extern "C" void
+KhThreadReady(KTHREAD* thread)
+{
+    Simulator::ScheduleWithContext(ContextOf(thread->Instance), Seconds(0), &ResumeThread, thread);
+}
+
+extern "C" void
+KhThreadSuspend(void)
+{
+    KcoYield();
+}
+
+extern "C" void
+KhThreadExit(void)
+{
+    KcoExit();
+}
+
+extern "C" void
+KhThreadRelease(KTHREAD* thread)
+{
+    if (thread->Co) {
+        KcoDestroy(static_cast<KCO*>(thread->Co));
+        thread->Co = nullptr;
+    }
+}
+
+extern "C" void
+KhLog(KRT_INSTANCE* inst, int severity, const char* text)
+{
+    auto* host = inst ? static_cast<InstanceHost*>(inst->Host) : nullptr;
+    if (host != nullptr) {
+        host->OnLog(severity, text);
+        return;
+    }
+    std::cerr << LogPrefix(inst) << text << std::endl;
+}
+
+extern "C" void
+KhBugCheck(KRT_INSTANCE* inst, ULONG code, ULONG_PTR p1, ULONG_PTR p2, ULONG_PTR p3, ULONG_PTR p4)
+{
+    auto* host = inst ? static_cast<InstanceHost*>(inst->Host) : nullptr;
+    char buf[200];
+    std::snprintf(buf, sizeof buf, "*** BUGCHECK 0x%08X (0x%lX, 0x%lX, 0x%lX, 0x%lX): the simulated kernel stopped",
+                  code, (unsigned long)p1, (unsigned long)p2, (unsigned long)p3, (unsigned long)p4);
+    std::cerr << LogPrefix(inst) << buf << (host ? " [" + host->Describe() + "]" : std::string()) << std::endl;
+    std::fflush(nullptr);
+    std::_Exit(3);
+}

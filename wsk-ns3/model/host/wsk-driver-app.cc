@@ -1,0 +1,270 @@
+/* wsk-driver-app.cc - per-node driver host (see wsk-driver-app.h). */
+#include "wsk-driver-app.h"
+
+#include "ns3/log.h"
+#include "ns3/node.h"
+#include "ns3/simulator.h"
+#include "ns3/string.h"
+#include "ns3/uinteger.h"
+
+#include <algorithm>
+#include <iostream>
+
+extern "C" {
+#include "krt_internal.h"
+}
+
+namespace ns3 {
+
+NS_LOG_COMPONENT_DEFINE("WskDriverApp");
+NS_OBJECT_ENSURE_REGISTERED(WskDriverApp);
+
+static std::vector<WskDriverApp*>&
+Registry()
+{
+    static std::vector<WskDriverApp*> apps;
+    return apps;
+}
+
+const std::vector<WskDriverApp*>&
+WskDriverApp::All()
+{
+    return Registry();
+}
+
+TypeId
+WskDriverApp::GetTypeId()
+{
+    static TypeId tid =
+        TypeId("ns3::WskDriverApp")
+            .SetParent<Application>()
+            .SetGroupName("Wsk")
+            .AddConstructor<WskDriverApp>()
+            .AddAttribute("Driver",
+                          "Path of the driver shared object (built with wsk_add_driver).",
+                          StringValue(""),
+                          MakeStringAccessor(&WskDriverApp::m_path),
+                          MakeStringChecker())
+            .AddAttribute("Name",
+                          "Driver name (\\Driver\\<Name>); default: the file name without lib prefix and .so.",
+                          StringValue(""),
+                          MakeStringAccessor(&WskDriverApp::m_name),
+                          MakeStringChecker())
+            .AddAttribute("StackSize",
+                          "Bytes of stack for each simulated kernel thread of this driver.",
+                          UintegerValue(256 * 1024),
+                          MakeUintegerAccessor(&WskDriverApp::m_stackBytes),
+                          MakeUintegerChecker<uint32_t>(16 * 1024))
+            .AddAttribute("MaxLogLines",
+                          "Driver log lines kept in memory (older ones are dropped; 0 keeps none).",
+                          UintegerValue(100000),
+                          MakeUintegerAccessor(&WskDriverApp::m_maxLogLines),
+                          MakeUintegerChecker<uint32_t>())
+            .AddTraceSource("Log",
+                            "Every line the driver or the runtime logs, with its time and node prefix.",
+                            MakeTraceSourceAccessor(&WskDriverApp::m_logTrace),
+                            "ns3::WskDriverApp::LogCallback");
+    return tid;
+}
+
+WskDriverApp::WskDriverApp()
+    : m_stackBytes(256 * 1024),
+      m_maxLogLines(100000),
+      m_state(NOT_STARTED),
+      m_entryStatus(0),
+      m_hostErrors(0),
+      m_inst(nullptr)
+{
+    Registry().push_back(this);
+}
+
+WskDriverApp::~WskDriverApp()
+{
+    auto& r = Registry();
+    r.erase(std::remove(r.begin(), r.end(), this), r.end());
+    if (m_inst != nullptr) {
+        KrtInstanceDestroy(m_inst);
+        m_inst = nullptr;
+    }
+}
+
+void
+WskDriverApp::DoDispose()
+{
+    Application::DoDispose();
+}
+
+const char*
+WskDriverApp::StateName(State s)
+{
+    switch (s) {
+    case NOT_STARTED:
+        return "not started";
+    case LOADING:
+        return "loading (DriverEntry running)";
+    case RUNNING:
+        return "running";
+    case LOAD_FAILED:
+        return "load failed";
+    case UNLOADING:
+        return "unloading (DriverUnload running)";
+    case UNLOADED:
+        return "unloaded";
+    case NOT_UNLOADABLE:
+        return "left loaded (no DriverUnload)";
+    }
+    return "?";
+}
+
+std::string
+WskDriverApp::GetDriverName() const
+{
+    if (!m_name.empty()) {
+        return m_name;
+    }
+    std::string base = m_path.substr(m_path.find_last_of('/') + 1);
+    if (base.rfind("lib", 0) == 0) {
+        base = base.substr(3);
+    }
+    auto dot = base.find(".so");
+    if (dot != std::string::npos) {
+        base = base.substr(0, dot);
+    }
+    return base.empty() ? "driver" : base;
+}
+
+std::string
+WskDriverApp::Describe() const
+{
+    uint32_t node = GetNode() ? GetNode()->GetId() : 0;
+    return "node " + std::to_string(node) + ", driver " + GetDriverName() + " (" + m_path + ")";
+}
+
+uint32_t
+WskDriverApp::GetErrorCount() const
+{
+    return m_hostErrors + (m_inst ? m_inst->ErrorCount : 0);
+}
+
+uint32_t
+WskDriverApp::GetWarningCount() const
+{
+    return m_inst ? m_inst->WarningCount : 0;
+}
+
+void
+WskDriverApp::OnLog(int severity, const std::string& line)
+{
+    std::string prefix = wsk::LogPrefix(m_inst);
+    if (m_inst == nullptr) {
+        /* not loaded: name the node and driver all the same */
+        prefix = prefix.substr(0, prefix.find("kernel: ")) + "node " +
+                 std::to_string(GetNode() ? GetNode()->GetId() : 0) + " " + GetDriverName() + ": ";
+    }
+    std::string full = prefix + line;
+    if (m_maxLogLines > 0) {
+        if (m_log.size() >= m_maxLogLines) {
+            m_log.erase(m_log.begin(), m_log.begin() + (m_log.size() / 2 + 1));
+        }
+        m_log.push_back(full);
+    }
+    m_logTrace(full);
+    if (severity > 0 || wsk::EchoDriverOutput()) {
+        (severity > 0 ? std::cerr : std::cout) << full << std::endl;
+    }
+}
+
+void
+WskDriverApp::Fail(const std::string& why)
+{
+    m_hostErrors++;
+    m_loadError = why;
+    m_state = LOAD_FAILED;
+    OnLog(2, "driver error: " + why);
+}
+
+void
+WskDriverApp::EntryThread(void* p)
+{
+    auto* self = static_cast<WskDriverApp*>(p);
+    auto entry = reinterpret_cast<PDRIVER_INITIALIZE>(self->m_image.DriverEntry());
+    NTSTATUS status = entry(&self->m_inst->DriverObject, &self->m_inst->RegistryPath);
+    self->m_entryStatus = status;
+    self->m_entryReturned = Simulator::Now();
+    if (KeGetCurrentIrql() != PASSIVE_LEVEL) {
+        KrtReport(2, "DriverEntry", "returned at IRQL %u (must be PASSIVE_LEVEL)", KeGetCurrentIrql());
+    }
+    if (NT_SUCCESS(status)) {
+        self->m_state = RUNNING;
+        NS_LOG_INFO(self->Describe() << ": DriverEntry returned 0x" << std::hex << (uint32_t)status);
+        return;
+    }
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "0x%08X", (uint32_t)status);
+    self->Fail("DriverEntry of " + self->Describe() + " returned failure status " + buf +
+               "; the driver is not loaded (DriverUnload will not be called)");
+    KrtInstanceReportLeaks(self->m_inst);
+}
+
+void
+WskDriverApp::UnloadThread(void* p)
+{
+    auto* self = static_cast<WskDriverApp*>(p);
+    self->m_inst->Unloading = TRUE;
+    self->m_inst->DriverObject.DriverUnload(&self->m_inst->DriverObject);
+    self->m_state = UNLOADED;
+    self->m_inst->Unloaded = TRUE;
+    KrtInstanceReportLeaks(self->m_inst);
+}
+
+void
+WskDriverApp::StartApplication()
+{
+    if (m_path.empty()) {
+        Fail("no driver file given (set the Driver attribute) on node " + std::to_string(GetNode()->GetId()));
+        return;
+    }
+    std::string error;
+    if (!m_image.Load(m_path, error)) {
+        Fail(error + " [node " + std::to_string(GetNode()->GetId()) + "]");
+        return;
+    }
+    m_inst = KrtInstanceCreate(GetNode()->GetId(), GetDriverName().c_str(), static_cast<wsk::InstanceHost*>(this));
+    if (m_inst == nullptr) {
+        Fail("out of memory creating the driver instance");
+        return;
+    }
+    m_inst->DriverObject.DriverInit = reinterpret_cast<PDRIVER_INITIALIZE>(m_image.DriverEntry());
+    m_state = LOADING;
+    KRT_CONTEXT saved;
+    KrtEnter(m_inst, nullptr, PASSIVE_LEVEL, &saved);
+    NTSTATUS s = KrtCreateThread(m_inst, &WskDriverApp::EntryThread, this, "DriverEntry", nullptr);
+    KrtLeave(&saved);
+    if (!NT_SUCCESS(s)) {
+        Fail("cannot create the DriverEntry thread");
+    }
+}
+
+void
+WskDriverApp::StopApplication()
+{
+    if (m_state == LOADING) {
+        OnLog(1, "warning: stop time reached while DriverEntry is still running; DriverUnload is not called");
+        return;
+    }
+    if (m_state != RUNNING) {
+        return;
+    }
+    if (m_inst->DriverObject.DriverUnload == nullptr) {
+        m_state = NOT_UNLOADABLE;
+        OnLog(0, "driver set no DriverUnload routine: it stays loaded");
+        return;
+    }
+    m_state = UNLOADING;
+    KRT_CONTEXT saved;
+    KrtEnter(m_inst, nullptr, PASSIVE_LEVEL, &saved);
+    KrtCreateThread(m_inst, &WskDriverApp::UnloadThread, this, "DriverUnload", nullptr);
+    KrtLeave(&saved);
+}
+
+} // namespace ns3
