@@ -11,9 +11,14 @@ void KrtEnter(KRT_INSTANCE *inst, KTHREAD *thread, KIRQL irql, KRT_CONTEXT *save
     g_KrtCur.Instance = inst;
     g_KrtCur.Thread = thread;
     g_KrtCur.Irql = irql;
+    KrtActivateData(inst);
 }
 
-void KrtLeave(const KRT_CONTEXT *saved) { g_KrtCur = *saved; }
+void KrtLeave(const KRT_CONTEXT *saved)
+{
+    g_KrtCur = *saved;
+    KrtActivateData(saved->Instance);
+}
 
 static void KrtVReport(KRT_INSTANCE *inst, int severity, const char *call, const char *fmt, va_list ap)
 {

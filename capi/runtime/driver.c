@@ -101,6 +101,9 @@ void KrtInstanceDestroy(KRT_INSTANCE *inst)
         free(t);
     }
     KrtPoolReleaseAll(inst);
+    if (inst->DataOwner != NULL && *inst->DataOwner == inst)
+        *inst->DataOwner = NULL;
+    free(inst->DataCopy);
     inst->Magic = 0;
     free(inst);
 }

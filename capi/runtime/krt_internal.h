@@ -27,6 +27,13 @@ typedef struct KRT_INSTANCE {
     char DriverName[64];
     void *Host;            /* the host's object for this instance */
     void *Provider;        /* the WSK provider's per-instance state */
+    /* The driver's writable data (.data/.bss) is shared by every instance of one driver file and swapped
+     * in on entry: DataBase/DataBytes locate it, DataCopy holds this instance's contents while another
+     * instance is active, *DataOwner names the instance whose contents are in place. */
+    char *DataBase;
+    size_t DataBytes;
+    char *DataCopy;
+    struct KRT_INSTANCE **DataOwner;
     LIST_ENTRY PoolAllocations;
     KRT_POOL_TAG Tags[KRT_MAX_TAGS];
     ULONG TagCount;
@@ -87,6 +94,18 @@ extern KRT_CONTEXT g_KrtCur;
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+/* Makes inst's copy of its driver's globals the one in memory. */
+static inline void KrtActivateData(KRT_INSTANCE *inst)
+{
+    if (inst != NULL && inst->DataBytes != 0 && *inst->DataOwner != inst) {
+        KRT_INSTANCE *prev = *inst->DataOwner;
+        if (prev != NULL)
+            memcpy(prev->DataCopy, inst->DataBase, inst->DataBytes);
+        memcpy(inst->DataBase, inst->DataCopy, inst->DataBytes);
+        *inst->DataOwner = inst;
+    }
+}
 
 /* Entering and leaving driver context: the only way the host and the provider call into driver code. */
 void KrtEnter(KRT_INSTANCE *inst, KTHREAD *thread, KIRQL irql, KRT_CONTEXT *saved);

@@ -1,109 +1,69 @@
-/* driver-image.cc - private per-node copies of a driver .so: read once, written to a private temporary
- * directory under a unique name, dlopen'ed RTLD_LOCAL, then unlinked (the mapping keeps it alive). */
+/* driver-image.cc - see driver-image.h */
 #include "driver-image.h"
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <dlfcn.h>
-#include <fcntl.h>
 #include <link.h>
 #include <map>
 #include <memory>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <vector>
+
+extern "C" {
+#include "krt_internal.h"
+}
 
 namespace ns3 {
 namespace wsk {
 
 namespace {
 
-const std::string&
-PrivateDirectory()
+struct SegmentScan
 {
-    static std::string dir;
-    if (dir.empty()) {
-        const char* base = std::getenv("TMPDIR");
-        std::string tmpl = std::string(base && *base ? base : (access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp")) +
-                           "/wsk-ns3-drivers-XXXXXX";
-        std::vector<char> buf(tmpl.begin(), tmpl.end());
-        buf.push_back('\0');
-        if (mkdtemp(buf.data()) != nullptr) {
-            dir = buf.data();
-        } else {
-            dir = "/tmp";
+    const char* name;
+    uintptr_t start = 0, end = 0;          // writable PT_LOAD
+    uintptr_t relroStart = 0, relroEnd = 0; // read-only after relocation
+};
+
+int
+ScanSegments(struct dl_phdr_info* info, size_t, void* p)
+{
+    auto* s = static_cast<SegmentScan*>(p);
+    if (info->dlpi_name == nullptr || std::strcmp(info->dlpi_name, s->name) != 0) {
+        return 0;
+    }
+    for (int i = 0; i < info->dlpi_phnum; i++) {
+        const auto& ph = info->dlpi_phdr[i];
+        uintptr_t a = info->dlpi_addr + ph.p_vaddr;
+        if (ph.p_type == PT_LOAD && (ph.p_flags & PF_W)) {
+            s->start = a;
+            s->end = a + ph.p_memsz;
+        } else if (ph.p_type == PT_GNU_RELRO) {
+            s->relroStart = a;
+            s->relroEnd = (a + ph.p_memsz + 4095) & ~(uintptr_t)4095;
         }
     }
-    return dir;
-}
-
-/* File contents cached per path: thousands of nodes load the same driver. */
-bool
-ReadFileCached(const std::string& path, const std::vector<char>*& out, std::string& error)
-{
-    static std::map<std::string, std::unique_ptr<std::vector<char>>> cache;
-    auto it = cache.find(path);
-    if (it != cache.end()) {
-        out = it->second.get();
-        return true;
-    }
-    int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        error = "cannot open driver file '" + path + "': " + std::strerror(errno);
-        return false;
-    }
-    auto data = std::make_unique<std::vector<char>>();
-    char buf[65536];
-    ssize_t n;
-    while ((n = read(fd, buf, sizeof buf)) > 0) {
-        data->insert(data->end(), buf, buf + n);
-    }
-    close(fd);
-    if (n < 0 || data->size() < 4 || std::memcmp(data->data(), "\x7f" "ELF", 4) != 0) {
-        error = "driver file '" + path + "' is not an ELF shared object (build it with wsk_add_driver)";
-        return false;
-    }
-    out = data.get();
-    cache.emplace(path, std::move(data));
-    return true;
+    return 1;
 }
 
 } // namespace
 
-DriverImage::~DriverImage()
-{
-    /* Copies stay mapped until the process ends: simulator events may still point into them. */
-}
-
-bool
+DriverImage*
 DriverImage::Load(const std::string& path, std::string& error)
 {
-    static unsigned long counter = 0;
-    const std::vector<char>* bytes = nullptr;
-    if (!ReadFileCached(path, bytes, error)) {
-        return false;
+    static std::map<std::string, std::unique_ptr<DriverImage>> loaded;
+    auto it = loaded.find(path);
+    if (it != loaded.end()) {
+        return it->second.get();
     }
-    std::string base = path.substr(path.find_last_of('/') + 1);
-    std::string copy = PrivateDirectory() + "/" + std::to_string(getpid()) + "-" + std::to_string(++counter) + "-" + base;
-    int fd = open(copy.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0700);
-    if (fd < 0) {
-        error = "cannot write a private copy of '" + path + "' to " + PrivateDirectory() + ": " + std::strerror(errno);
-        return false;
+    struct stat st;
+    if (stat(path.c_str(), &st) != 0) {
+        error = "cannot open driver file '" + path + "': " + std::strerror(errno);
+        return nullptr;
     }
-    size_t off = 0;
-    while (off < bytes->size()) {
-        ssize_t w = write(fd, bytes->data() + off, bytes->size() - off);
-        if (w <= 0) {
-            close(fd);
-            unlink(copy.c_str());
-            error = "cannot write a private copy of '" + path + "': " + std::strerror(errno);
-            return false;
-        }
-        off += (size_t)w;
-    }
-    close(fd);
-    void* h = dlopen(copy.c_str(), RTLD_NOW | RTLD_LOCAL);
-    unlink(copy.c_str());
+    void* h = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
     if (h == nullptr) {
         const char* why = dlerror();
         std::string reason = why ? why : "unknown error";
@@ -114,41 +74,53 @@ DriverImage::Load(const std::string& path, std::string& error)
         } else {
             error = "cannot load driver '" + path + "': " + reason;
         }
-        return false;
+        return nullptr;
     }
     void* entry = dlsym(h, "DriverEntry");
     if (entry == nullptr) {
         dlclose(h);
         error = "driver '" + path + "' has no DriverEntry export (is DriverEntry defined, and was the driver built "
                 "with wsk_add_driver?)";
-        return false;
+        return nullptr;
     }
-    m_handle = h;
-    m_entry = entry;
-    m_path = path;
+    auto img = std::unique_ptr<DriverImage>(new DriverImage());
+    img->m_handle = h;
+    img->m_entry = entry;
+    img->m_path = path;
     struct link_map* lm = nullptr;
     if (dlinfo(h, RTLD_DI_LINKMAP, &lm) == 0 && lm != nullptr) {
-        struct Ctx
-        {
-            const char* name;
-            size_t bytes;
-        } ctx{lm->l_name, 0};
-        dl_iterate_phdr(
-            [](struct dl_phdr_info* info, size_t, void* p) -> int {
-                auto* c = static_cast<Ctx*>(p);
-                if (info->dlpi_name == nullptr || std::strcmp(info->dlpi_name, c->name) != 0) {
-                    return 0;
-                }
-                for (int i = 0; i < info->dlpi_phnum; i++) {
-                    if (info->dlpi_phdr[i].p_type == PT_LOAD && (info->dlpi_phdr[i].p_flags & PF_W)) {
-                        c->bytes += info->dlpi_phdr[i].p_memsz;
-                    }
-                }
-                return 1;
-            },
-            &ctx);
-        m_writable = ctx.bytes;
+        SegmentScan scan;
+        scan.name = lm->l_name;
+        dl_iterate_phdr(&ScanSegments, &scan);
+        uintptr_t start = scan.start;
+        if (scan.relroEnd > start && scan.relroStart <= start) {
+            start = scan.relroEnd; // the RELRO part is identical for every instance and read-only
+        }
+        if (scan.end > start) {
+            img->m_base = reinterpret_cast<char*>(start);
+            img->m_bytes = scan.end - start;
+            img->m_pristine.assign(img->m_base, img->m_base + img->m_bytes);
+        }
     }
+    DriverImage* raw = img.get();
+    loaded.emplace(path, std::move(img));
+    return raw;
+}
+
+bool
+DriverImage::Attach(KRT_INSTANCE* inst) const
+{
+    inst->DataBase = m_base;
+    inst->DataBytes = m_bytes;
+    inst->DataOwner = &m_owner;
+    if (m_bytes == 0) {
+        return true;
+    }
+    inst->DataCopy = static_cast<char*>(std::malloc(m_bytes));
+    if (inst->DataCopy == nullptr) {
+        return false;
+    }
+    std::memcpy(inst->DataCopy, m_pristine.data(), m_bytes);
     return true;
 }
 

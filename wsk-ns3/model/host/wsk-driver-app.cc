@@ -73,6 +73,7 @@ WskDriverApp::WskDriverApp()
       m_state(NOT_STARTED),
       m_entryStatus(0),
       m_hostErrors(0),
+      m_image(nullptr),
       m_inst(nullptr)
 {
     Registry().push_back(this);
@@ -187,7 +188,7 @@ void
 WskDriverApp::EntryThread(void* p)
 {
     auto* self = static_cast<WskDriverApp*>(p);
-    auto entry = reinterpret_cast<PDRIVER_INITIALIZE>(self->m_image.DriverEntry());
+    auto entry = reinterpret_cast<PDRIVER_INITIALIZE>(self->m_image->DriverEntry());
     NTSTATUS status = entry(&self->m_inst->DriverObject, &self->m_inst->RegistryPath);
     self->m_entryStatus = status;
     self->m_entryReturned = Simulator::Now();
@@ -225,16 +226,17 @@ WskDriverApp::StartApplication()
         return;
     }
     std::string error;
-    if (!m_image.Load(m_path, error)) {
+    m_image = wsk::DriverImage::Load(m_path, error);
+    if (m_image == nullptr) {
         Fail(error + " [node " + std::to_string(GetNode()->GetId()) + "]");
         return;
     }
     m_inst = KrtInstanceCreate(GetNode()->GetId(), GetDriverName().c_str(), static_cast<wsk::InstanceHost*>(this));
-    if (m_inst == nullptr) {
+    if (m_inst == nullptr || !m_image->Attach(m_inst)) {
         Fail("out of memory creating the driver instance");
         return;
     }
-    m_inst->DriverObject.DriverInit = reinterpret_cast<PDRIVER_INITIALIZE>(m_image.DriverEntry());
+    m_inst->DriverObject.DriverInit = reinterpret_cast<PDRIVER_INITIALIZE>(m_image->DriverEntry());
     m_state = LOADING;
     KRT_CONTEXT saved;
     KrtEnter(m_inst, nullptr, PASSIVE_LEVEL, &saved);

@@ -48,7 +48,7 @@ class WskDriverApp : public Application, public wsk::InstanceHost
     KRT_INSTANCE* GetKernelInstance() const { return m_inst; }
     const std::string& GetDriverPath() const { return m_path; }
     std::string GetDriverName() const;
-    size_t GetDriverGlobalsBytes() const { return m_image.WritableBytes(); }
+    size_t GetDriverGlobalsBytes() const { return m_image ? m_image->WritableBytes() : 0; }
 
     /* Every driver application alive in this process (for summaries and exit codes). */
     static const std::vector<WskDriverApp*>& All();
@@ -77,7 +77,7 @@ class WskDriverApp : public Application, public wsk::InstanceHost
     Time m_entryReturned;
     std::string m_loadError;
     uint32_t m_hostErrors;
-    wsk::DriverImage m_image;
+    wsk::DriverImage* m_image;
     KRT_INSTANCE* m_inst;
     std::vector<std::string> m_log;
     TracedCallback<const std::string&> m_logTrace;
