@@ -39,4 +39,6 @@ typedef enum {
     RCVALL_IPLEVEL = 3
 } RCVALL_VALUE, *PRCVALL_VALUE;
 
+#include <ip2string.h> /* the documented header for the RtlIpv* conversions */
+
 #endif /* WSKNS3_MSTCPIP_H */

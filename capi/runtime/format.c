@@ -62,14 +62,14 @@ static void put_ascii(sink_t *s, const char *p, size_t n)
 typedef struct {
     const void *p;
     int wide;
-    int counted;  /* n is valid; otherwise stop at NUL */
-    size_t n;     /* number of source units when counted */
+    int counted;  /* counted string: a NUL unit is text, not the end */
+    size_t n;     /* never read more than n source units (length of a counted string, precision) */
     size_t i;     /* next source unit */
 } source_t;
 
 static int src_unit(const source_t *s, size_t i, unsigned *u)
 {
-    if (s->counted && i >= s->n) {
+    if (i >= s->n) {
         return 0;
     }
     *u = s->wide ? (unsigned)((const WCHAR *)s->p)[i] : (unsigned)((const unsigned char *)s->p)[i];
@@ -248,6 +248,11 @@ typedef struct {
 static void pad_and_emit_source(sink_t *sink, const spec_t *sp, source_t src)
 {
     size_t max = sp->precision >= 0 ? (size_t)sp->precision : (size_t)-1;
+    /* The precision also bounds how much of the source is read: "%.3s" may be given an unterminated
+     * buffer of 3 characters. */
+    if (src.n > max) {
+        src.n = max;
+    }
     size_t n = src_measure(src, sink->wide, max);
     size_t pad = (sp->width > 0 && (size_t)sp->width > n) ? (size_t)sp->width - n : 0;
     if (!(sp->flags & F_LEFT)) {
@@ -261,7 +266,7 @@ static void pad_and_emit_source(sink_t *sink, const spec_t *sp, source_t src)
 
 static void emit_null(sink_t *sink, const spec_t *sp)
 {
-    source_t src = {"(null)", 0, 0, 0, 0};
+    source_t src = {"(null)", 0, 0, (size_t)-1, 0};
     pad_and_emit_source(sink, sp, src);
 }
 
@@ -702,7 +707,7 @@ static void format_engine(sink_t *sink, const void *fmt, int fmt_wide, va_list *
             if (!p) {
                 emit_null(sink, &sp);
             } else {
-                source_t src = {p, wants_wide(&sp, sink->wide), 0, 0, 0};
+                source_t src = {p, wants_wide(&sp, sink->wide), 0, (size_t)-1, 0};
                 pad_and_emit_source(sink, &sp, src);
             }
             break;

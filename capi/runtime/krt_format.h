@@ -12,7 +12,8 @@
  *                   PUNICODE_STRING (%wZ / %lZ, or the wide engine's default). NULL pointers print "(null)".
  *   %p              16 upper-case hex digits, zero-padded (x64 Windows).
  *   %n              not supported by Windows; the argument is consumed and nothing is written.
- *   floats          %e %E %f %F %g %G %a %A (with L = long double) are rendered by the C library.
+ *   floats          %e %E %f %F %g %G %a %A (with L = long double) are rendered with the C library's
+ *                   strfromd/strfroml - not snprintf, which driver links may --wrap into this engine.
  * Wide text written by the narrow engine is encoded as UTF-8 (unpaired surrogates become '?'); narrow
  * text written by the wide engine is decoded as UTF-8 (bytes that are not valid UTF-8 map to U+0000-U+00FF).
  */

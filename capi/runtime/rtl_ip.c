@@ -1,6 +1,6 @@
 /*
- * rtl_ip.c - IPv4/IPv6 address <-> text conversions (ip2string.h), written from the documented
- * Windows behaviour:
+ * rtl_ip.c - IPv4/IPv6 address <-> text conversions (ip2string.h), written from the behaviour Windows
+ * documents (and, where the documentation is silent, the behaviour Windows is known to show):
  *
  *  IPv4 to text: dotted decimal; the Ex form appends ":port" when Port (network order) is non-zero.
  *  IPv6 to text: lower-case hex words without leading zeros; the longest run of two or more zero words
@@ -20,6 +20,9 @@
  *  Ex parsing: the whole string must be "addr", "addr%scope", "[addr]", "[addr%scope]" or
  *    "[addr%scope]:port" (IPv6; port decimal or 0x hex) or "a.b.c.d[:port]" (IPv4; port decimal, octal or
  *    hex). Ports must be 1-65535. Outputs are written only on success.
+ *  Not reproduced: a few oddities of Windows' own parser on malformed text, e.g. accepting "::0x80000000"
+ *    (as ::ffff), "1.1.1.008" (as 1.1.1.0) or 9-digit hex IPv4 numbers truncated to 32 bits; this
+ *    parser rejects or stops at such input instead.
  */
 #include <limits.h>
 #include <string.h>
@@ -412,7 +415,8 @@ static NTSTATUS parse_v4(text_t t, BOOLEAN Strict, size_t *end, UCHAR out[4])
             out[part] = (UCHAR)v;
         }
         *end = pos;
-        return STATUS_SUCCESS;
+        /* A fifth part ("1.2.3.4.") is not a trailing character but a malformed address. */
+        return at(t, pos) == '.' ? STATUS_INVALID_PARAMETER : STATUS_SUCCESS;
     }
 
     unsigned long long parts[4];

@@ -9,7 +9,9 @@
 #include <cstdint>
 #include <string>
 
+#ifndef NOMINMAX
 #define NOMINMAX
+#endif
 extern "C" {
 #include <ntdef.h>
 #include <ntstatus.h>
@@ -380,6 +382,8 @@ TEST(KrtFormatWide, NarrowTextIsDecodedAsUtf8)
     EXPECT_EQ(FmtW(L"%hs", "a\xC3\xA9\xE2\x82\xAC"), "a\\u00E9\\u20AC");
     EXPECT_EQ(FmtW(L"%hs", "\xF0\x9F\x98\x80"), "\\uD83D\\uDE00");
     EXPECT_EQ(FmtW(L"%hs", "x\xFFy"), "x\\u00FFy");  // invalid UTF-8 byte maps to U+00FF
+    const char raw[2] = {'m', 'n'};  // unterminated: the precision bounds the read
+    EXPECT_EQ(FmtW(L"%.2hs|", raw), "mn|");
 }
 
 TEST(KrtFormatWide, CountedStringsInWideEngine)

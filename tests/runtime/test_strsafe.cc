@@ -7,7 +7,9 @@
 #include <string>
 #include <vector>
 
+#ifndef NOMINMAX
 #define NOMINMAX
+#endif
 extern "C" {
 #include <ntdef.h>
 #include <ntstatus.h>

@@ -133,4 +133,10 @@ NTSYSAPI ULONG NTAPI RtlRandomEx(PULONG Seed);
 
 EXTERN_C_END
 
+/* Empty counted strings over a caller's buffer. */
+#define RtlInitEmptyUnicodeString(_ucStr, _buf, _bufSize) \
+    ((_ucStr)->Buffer = (_buf), (_ucStr)->Length = 0, (_ucStr)->MaximumLength = (USHORT)(_bufSize))
+#define RtlInitEmptyAnsiString(_str, _buf, _bufSize) \
+    ((_str)->Buffer = (_buf), (_str)->Length = 0, (_str)->MaximumLength = (USHORT)(_bufSize))
+
 #endif /* WSKNS3_KRT_RTL_H */
