@@ -1,0 +1,185 @@
+/* wsk-irp.cc - the IRP contract of wsk-api.md §8.1 as the provider applies it to every IRP-taking call. */
+#include "wsk-provider.h"
+
+#include "ns3/simulator.h"
+
+#include <cstdarg>
+#include <cstdio>
+
+namespace ns3 {
+namespace wsk {
+
+static bool g_pendAll = std::getenv("WSK_NS3_PEND_ALL") != nullptr;
+
+void
+SetPendAllMode(bool on)
+{
+    g_pendAll = on;
+}
+
+void
+Misuse(const WskSocketObj* s, const char* call, const char* fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    std::vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    KRT_INSTANCE* inst = s ? s->inst : g_KrtCur.Instance;
+    if (s != nullptr) {
+        KrtReportFor(inst, 2, call, "socket %p: %s", (const void*)&s->handle.header, msg);
+    } else {
+        KrtReportFor(inst, 2, call, "%s", msg);
+    }
+}
+
+bool
+IrpAccept(KRT_INSTANCE* inst, PIRP irp, const char* call, const void* sock)
+{
+    if (irp->Type != IO_TYPE_IRP) {
+        KrtReportFor(inst, 2, call, "socket %p: %p is not an IRP", sock, (void*)irp);
+        return false;
+    }
+    const char* owner = KrtIrpOwner(irp);
+    if (owner != nullptr) {
+        KrtReportFor(inst, 2, call, "socket %p: IRP %p is still pending in %s (reused before it completed)", sock,
+                     (void*)irp, owner);
+        return false;
+    }
+    if (irp->CurrentLocation <= 1) {
+        KrtReportFor(inst, 2, call, "socket %p: IRP %p has no free stack location (allocate it with "
+                     "IoAllocateIrp(1, FALSE) or more)", sock, (void*)irp);
+        return false;
+    }
+    IoSetNextIrpStackLocation(irp);
+    irp->IoStatus.Status = STATUS_PENDING;
+    irp->IoStatus.Information = 0;
+    return true;
+}
+
+NTSTATUS
+IrpCompleteNow(PIRP irp, NTSTATUS status, ULONG_PTR info)
+{
+    irp->IoStatus.Status = status;
+    irp->IoStatus.Information = info;
+    IoCompleteRequest(irp, IO_NETWORK_INCREMENT);
+    return status;
+}
+
+static void
+CompleteDeferred(KRT_INSTANCE* inst, PIRP irp, NTSTATUS status, ULONG_PTR info)
+{
+    IrpCompleteLater(inst, irp, status, info);
+}
+
+NTSTATUS
+IrpFinish(KRT_INSTANCE* inst, PIRP irp, NTSTATUS status, ULONG_PTR info)
+{
+    if (!g_pendAll) {
+        return IrpCompleteNow(irp, status, info);
+    }
+    IoMarkIrpPending(irp);
+    KrtIrpMarkOwned(irp, "WSK provider");
+    Simulator::ScheduleWithContext(inst->NodeId, Seconds(0), &CompleteDeferred, inst, irp, status, info);
+    return STATUS_PENDING;
+}
+
+/* Cancel routine for every pended provider IRP: DriverContext[0] = socket, [1] = queue. */
+static void
+WskCancelRoutine(PDEVICE_OBJECT, PIRP irp)
+{
+    IoReleaseCancelSpinLock(irp->CancelIrql);
+    auto* s = static_cast<WskSocketObj*>(irp->Tail.Overlay.DriverContext[0]);
+    int queue = (int)(ULONG_PTR)irp->Tail.Overlay.DriverContext[1];
+    bool found = false;
+    switch (queue) {
+    case QueueReceive:
+        for (auto it = s->receives.begin(); it != s->receives.end(); ++it) {
+            if (it->irp == irp) {
+                s->receives.erase(it);
+                found = true;
+                break;
+            }
+        }
+        break;
+    case QueueAccept:
+        for (auto it = s->accepts.begin(); it != s->accepts.end(); ++it) {
+            if (it->irp == irp) {
+                s->accepts.erase(it);
+                found = true;
+                break;
+            }
+        }
+        break;
+    case QueueSend:
+        for (auto it = s->sends.begin(); it != s->sends.end(); ++it) {
+            if (it->irp == irp) {
+                bool partlySent = it->handed > 0;
+                s->sends.erase(it);
+                found = true;
+                if (partlySent && s->tcp) {
+                    /* bytes already on the wire cannot be recalled: the stream is broken */
+                    s->aborted = true;
+                    s->failure = STATUS_CONNECTION_ABORTED;
+                    s->tcp->Abort();
+                }
+                break;
+            }
+        }
+        break;
+    case QueueConnect:
+        if (s->connectIrp == irp) {
+            s->connectIrp = nullptr;
+            s->connecting = false;
+            if (s->tcp) {
+                s->tcp->Abort();
+            }
+            found = true;
+        }
+        break;
+    case QueueDisconnect:
+        if (s->disconnectIrp == irp) {
+            s->disconnectIrp = nullptr;
+            found = true;
+        }
+        break;
+    default:
+        break;
+    }
+    if (!found) {
+        return; /* already being completed */
+    }
+    KrtIrpClearOwned(irp);
+    IrpCompleteNow(irp, STATUS_CANCELLED, 0);
+}
+
+NTSTATUS
+IrpPend(WskSocketObj* s, PIRP irp, const char* call, int queue)
+{
+    IoMarkIrpPending(irp);
+    irp->Tail.Overlay.DriverContext[0] = s;
+    irp->Tail.Overlay.DriverContext[1] = (PVOID)(ULONG_PTR)queue;
+    KrtIrpMarkOwned(irp, call);
+    IoSetCancelRoutine(irp, &WskCancelRoutine);
+    if (irp->Cancel && IoSetCancelRoutine(irp, nullptr) != nullptr) {
+        /* cancelled before it could be queued: complete it; the caller returns STATUS_PENDING */
+        KrtIrpClearOwned(irp);
+        IrpCompleteNow(irp, STATUS_CANCELLED, 0);
+        return STATUS_CANCELLED;
+    }
+    return STATUS_PENDING;
+}
+
+void
+IrpCompleteLater(KRT_INSTANCE* inst, PIRP irp, NTSTATUS status, ULONG_PTR info)
+{
+    IoSetCancelRoutine(irp, nullptr);
+    KrtIrpClearOwned(irp);
+    KRT_CONTEXT saved;
+    KrtEnter(inst, nullptr, DISPATCH_LEVEL, &saved);
+    IrpCompleteNow(irp, status, info);
+    KrtLeave(&saved);
+}
+
+} // namespace wsk
+} // namespace ns3

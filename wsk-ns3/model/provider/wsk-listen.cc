@@ -1,0 +1,316 @@
+/*
+ * wsk-listen.cc - WSK_PROVIDER_LISTEN_DISPATCH (wsk-api.md §3.2, §4.2, §8.5): a listening socket listens
+ * once WskBind completes; each established connection goes to a queued WskAccept IRP, else to
+ * WskAcceptEvent, else waits in the provider's queue. Connection events enabled on the listener are
+ * enabled on sockets accepted through WskAcceptEvent.
+ */
+#include "wsk-provider.h"
+
+#include "ns3/simulator.h"
+
+#include <cstring>
+
+namespace ns3 {
+namespace wsk {
+
+NTSTATUS ListenBindTcp(WskSocketObj* s, PSOCKADDR LocalAddress, const char* call);
+
+static bool
+OnConnectionRequest(Ptr<Socket> sock, const Address&)
+{
+    auto* t = dynamic_cast<WskTcpSocket*>(PeekPointer(sock));
+    auto* s = t ? static_cast<WskSocketObj*>(t->GetOwner()) : nullptr;
+    return s != nullptr && !s->closing && !s->closed;
+}
+
+static void
+FillAddresses(WskSocketObj* child, PSOCKADDR local, PSOCKADDR remote)
+{
+    if (local) {
+        AddressToSockaddr(child->localAddr, local);
+    }
+    if (remote) {
+        AddressToSockaddr(child->remoteAddr, remote);
+    }
+}
+
+static void
+HandOver(WskSocketObj* listener, WskSocketObj* child, const PendingAccept& a)
+{
+    child->context = a.context;
+    child->clientDispatch = a.dispatch;
+    child->handedToClient = true;
+    child->listener = nullptr;
+    FillAddresses(child, a.local, a.remote);
+    IrpCompleteLater(listener->inst, a.irp, STATUS_SUCCESS, (ULONG_PTR)child->Handle());
+    ScheduleDeliver(child);
+}
+
+static void
+OnNewConnection(WskTcpSocket* listenerTcp, Ptr<Socket> sock, const Address&)
+{
+    auto* listener = static_cast<WskSocketObj*>(listenerTcp->GetOwner());
+    Ptr<WskTcpSocket> childTcp = DynamicCast<WskTcpSocket>(sock);
+    if (listener == nullptr || listener->closing || !childTcp) {
+        if (childTcp) {
+            childTcp->Abort();
+        }
+        return;
+    }
+    WskSocketObj* child = NewSocket(listener->client, SocketKind::Connection, listener->family, SOCK_STREAM,
+                                    IPPROTO_TCP, nullptr, nullptr);
+    child->acceptedFromListener = true;
+    child->handedToClient = false;
+    child->listener = listener;
+    child->connected = true;
+    child->bound = true;
+    ConnectionAttachTcp(child, childTcp);
+    childTcp->SetBaseRcvBuf(listenerTcp->BaseRcvBuf());
+    childTcp->MarkStreamStart();
+    childTcp->GetSockName(child->localAddr);
+    childTcp->GetPeerName(child->remoteAddr);
+
+    if (!listener->accepts.empty()) {
+        PendingAccept a = listener->accepts.front();
+        listener->accepts.pop_front();
+        HandOver(listener, child, a);
+        return;
+    }
+    if (EventEnabled(listener, WSK_EVENT_ACCEPT)) {
+        auto* d = static_cast<const WSK_CLIENT_LISTEN_DISPATCH*>(listener->clientDispatch);
+        SOCKADDR_STORAGE local, remote;
+        FillAddresses(child, (PSOCKADDR)&local, (PSOCKADDR)&remote);
+        child->handedToClient = true;
+        child->listener = nullptr;
+        BeginCallback(listener, WSK_EVENT_ACCEPT);
+        NTSTATUS st;
+        {
+            DriverContextGuard g(listener->inst);
+            st = d->WskAcceptEvent(listener->context, WSK_FLAG_AT_DISPATCH_LEVEL, (PSOCKADDR)&local,
+                                   (PSOCKADDR)&remote, child->Handle(), &child->context,
+                                   reinterpret_cast<const WSK_CLIENT_CONNECTION_DISPATCH**>(&child->clientDispatch));
+        }
+        EndCallback(listener, WSK_EVENT_ACCEPT);
+        if (child->closed) {
+            return; /* the client closed it from inside the callback */
+        }
+        if (st == STATUS_SUCCESS) {
+            auto* cd = static_cast<const WSK_CLIENT_CONNECTION_DISPATCH*>(child->clientDispatch);
+            ULONG inherit = listener->inheritEvents;
+            if (cd == nullptr) {
+                inherit = 0;
+            } else {
+                if (!cd->WskReceiveEvent) inherit &= ~(ULONG)WSK_EVENT_RECEIVE;
+                if (!cd->WskDisconnectEvent) inherit &= ~(ULONG)WSK_EVENT_DISCONNECT;
+                if (!cd->WskSendBacklogEvent) inherit &= ~(ULONG)WSK_EVENT_SEND_BACKLOG;
+            }
+            child->enabledEvents |= inherit;
+            ConnectionOnEventEnabled(child, inherit);
+            ScheduleDeliver(child);
+        } else {
+            if (st != STATUS_REQUEST_NOT_ACCEPTED) {
+                KrtReportFor(listener->inst, 1, "WskAcceptEvent", "socket %p: undocumented return 0x%08X treated as "
+                             "STATUS_REQUEST_NOT_ACCEPTED", (void*)listener->Handle(), (unsigned)st);
+            }
+            child->tcp->Abort(); /* rejected: the provider closes it; the peer sees a reset */
+            ReleaseSocket(child);
+        }
+        return;
+    }
+    listener->acceptQueue.push_back(child);
+}
+
+static NTSTATUS WSKAPI
+ListenBind(PWSK_SOCKET Socket, PSOCKADDR LocalAddress, ULONG Flags, PIRP Irp)
+{
+    WskSocketObj* s = SocketFromHandle(Socket, "WskBind");
+    if (s == nullptr) {
+        return STATUS_INVALID_HANDLE;
+    }
+    if (Irp == nullptr) {
+        Misuse(s, "WskBind", "an IRP is required");
+        return STATUS_INVALID_PARAMETER;
+    }
+    if (!IrpAccept(s->inst, Irp, "WskBind", Socket)) {
+        return STATUS_INVALID_PARAMETER;
+    }
+    if (Flags != 0) {
+        return IrpFinish(s->inst, Irp, STATUS_INVALID_PARAMETER, 0);
+    }
+    if (s->bound) {
+        Misuse(s, "WskBind", "the socket is already bound");
+        return IrpFinish(s->inst, Irp, STATUS_INVALID_DEVICE_STATE, 0);
+    }
+    NTSTATUS st = ListenBindTcp(s, LocalAddress, "WskBind");
+    if (NT_SUCCESS(st)) {
+        /* a listening socket listens as soon as WskBind completes */
+        s->tcp->SetAcceptCallback(MakeCallback(&OnConnectionRequest),
+                                  MakeBoundCallback(&OnNewConnection, PeekPointer(s->tcp)));
+        if (s->tcp->Listen() != 0) {
+            st = STATUS_INVALID_DEVICE_STATE;
+        }
+    }
+    return IrpFinish(s->inst, Irp, st, 0);
+}
+
+static NTSTATUS WSKAPI
+ListenAccept(PWSK_SOCKET ListenSocket, ULONG Flags, PVOID AcceptSocketContext,
+             CONST WSK_CLIENT_CONNECTION_DISPATCH* AcceptSocketDispatch, PSOCKADDR LocalAddress,
+             PSOCKADDR RemoteAddress, PIRP Irp)
+{
+    PWSK_SOCKET Socket = ListenSocket;
+    WskSocketObj* s = SocketFromHandle(Socket, "WskAccept");
+    if (s == nullptr) {
+        return STATUS_INVALID_HANDLE;
+    }
+    if (Irp == nullptr) {
+        Misuse(s, "WskAccept", "an IRP is required");
+        return STATUS_INVALID_PARAMETER;
+    }
+    if (!IrpAccept(s->inst, Irp, "WskAccept", Socket)) {
+        return STATUS_INVALID_PARAMETER;
+    }
+    if (Flags != 0) {
+        return IrpFinish(s->inst, Irp, STATUS_INVALID_PARAMETER, 0);
+    }
+    if (!s->bound) {
+        Misuse(s, "WskAccept", "the listening socket is not bound");
+        return IrpFinish(s->inst, Irp, STATUS_INVALID_DEVICE_STATE, 0);
+    }
+    PendingAccept a{Irp, AcceptSocketContext, AcceptSocketDispatch, LocalAddress, RemoteAddress};
+    if (!s->acceptQueue.empty()) {
+        WskSocketObj* child = s->acceptQueue.front();
+        s->acceptQueue.pop_front();
+        child->context = AcceptSocketContext;
+        child->clientDispatch = AcceptSocketDispatch;
+        child->handedToClient = true;
+        child->listener = nullptr;
+        FillAddresses(child, LocalAddress, RemoteAddress);
+        ScheduleDeliver(child);
+        return IrpFinish(s->inst, Irp, STATUS_SUCCESS, (ULONG_PTR)child->Handle());
+    }
+    if (IrpPend(s, Irp, "WskAccept", QueueAccept) == STATUS_CANCELLED) {
+        return STATUS_PENDING;
+    }
+    s->accepts.push_back(a);
+    return STATUS_PENDING;
+}
+
+static NTSTATUS WSKAPI
+ListenInspectComplete(PWSK_SOCKET ListenSocket, PWSK_INSPECT_ID InspectID, WSK_INSPECT_ACTION Action, PIRP Irp)
+{
+    PWSK_SOCKET Socket = ListenSocket;
+    WskSocketObj* s = SocketFromHandle(Socket, "WskInspectComplete");
+    (void)InspectID;
+    (void)Action;
+    if (s == nullptr) {
+        return STATUS_INVALID_HANDLE;
+    }
+    if (Irp == nullptr) {
+        return STATUS_INVALID_PARAMETER;
+    }
+    if (!IrpAccept(s->inst, Irp, "WskInspectComplete", Socket)) {
+        return STATUS_INVALID_PARAMETER;
+    }
+    /* conditional accept is not enabled on any socket yet (SO_CONDITIONAL_ACCEPT is refused) */
+    return IrpFinish(s->inst, Irp, STATUS_INVALID_DEVICE_STATE, 0);
+}
+
+static NTSTATUS WSKAPI
+ListenGetLocal(PWSK_SOCKET Socket, PSOCKADDR LocalAddress, PIRP Irp)
+{
+    WskSocketObj* s = SocketFromHandle(Socket, "WskGetLocalAddress");
+    if (s == nullptr) {
+        return STATUS_INVALID_HANDLE;
+    }
+    if (Irp == nullptr) {
+        return STATUS_INVALID_PARAMETER;
+    }
+    if (!IrpAccept(s->inst, Irp, "WskGetLocalAddress", Socket)) {
+        return STATUS_INVALID_PARAMETER;
+    }
+    if (!s->bound) {
+        return IrpCompleteNow(Irp, STATUS_INVALID_DEVICE_STATE, 0);
+    }
+    if (LocalAddress == nullptr) {
+        return IrpFinish(s->inst, Irp, STATUS_INVALID_PARAMETER, 0);
+    }
+    AddressToSockaddr(s->localAddr, LocalAddress);
+    return IrpFinish(s->inst, Irp, STATUS_SUCCESS, 0);
+}
+
+NTSTATUS
+ListenClose(WskSocketObj* s, PIRP irp)
+{
+    s->closing = true;
+    std::deque<PendingAccept> accepts;
+    accepts.swap(s->accepts);
+    for (auto& a : accepts) {
+        IrpCompleteLater(s->inst, a.irp, STATUS_CANCELLED, 0); /* §8.4: pending accepts are cancelled */
+    }
+    for (WskSocketObj* child : s->acceptQueue) {
+        if (child->tcp) {
+            child->tcp->Abort();
+        }
+        ReleaseSocket(child);
+    }
+    s->acceptQueue.clear();
+    if (s->tcp) {
+        s->tcp->SetAcceptCallback(MakeNullCallback<bool, Ptr<Socket>, const Address&>(),
+                                  MakeNullCallback<void, Ptr<Socket>, const Address&>());
+        s->tcp->Close();
+    }
+    KRT_INSTANCE* inst = s->inst;
+    ReleaseSocket(s);
+    return IrpFinish(inst, irp, STATUS_SUCCESS, 0);
+}
+
+static NTSTATUS WSKAPI
+ListenCloseEntry(PWSK_SOCKET Socket, PIRP Irp)
+{
+    if (Irp == nullptr) {
+        KrtReport(2, "WskCloseSocket", "an IRP is required");
+        return STATUS_INVALID_PARAMETER;
+    }
+    WskSocketObj* s = SocketFromHandle(Socket, "WskCloseSocket");
+    if (s == nullptr) {
+        return STATUS_INVALID_HANDLE;
+    }
+    if (!IrpAccept(s->inst, Irp, "WskCloseSocket", Socket)) {
+        return STATUS_INVALID_PARAMETER;
+    }
+    return ListenClose(s, Irp);
+}
+
+static NTSTATUS WSKAPI
+ListenControl(PWSK_SOCKET Socket, WSK_CONTROL_SOCKET_TYPE RequestType, ULONG ControlCode, ULONG Level,
+              SIZE_T InputSize, PVOID InputBuffer, SIZE_T OutputSize, PVOID OutputBuffer, SIZE_T* OutputSizeReturned,
+              PIRP Irp)
+{
+    WskSocketObj* s = SocketFromHandle(Socket, "WskControlSocket");
+    if (s == nullptr) {
+        return STATUS_INVALID_HANDLE;
+    }
+    if (Irp != nullptr && !IrpAccept(s->inst, Irp, "WskControlSocket", Socket)) {
+        return STATUS_INVALID_PARAMETER;
+    }
+    if (RequestType == WskSetOption && Level == SOL_SOCKET && ControlCode == SO_CONDITIONAL_ACCEPT && !s->bound) {
+        KrtReportFor(s->inst, 1, "WskControlSocket", "socket %p: SO_CONDITIONAL_ACCEPT is not implemented yet",
+                     (void*)Socket);
+        return Irp ? IrpFinish(s->inst, Irp, STATUS_NOT_SUPPORTED, 0) : STATUS_NOT_SUPPORTED;
+    }
+    bool handled;
+    NTSTATUS st = ControlSocketCommon(s, RequestType, ControlCode, Level, InputSize, InputBuffer, OutputSize,
+                                      OutputBuffer, OutputSizeReturned, Irp, handled);
+    if (!handled && Irp != nullptr) {
+        return IrpFinish(s->inst, Irp, st, 0);
+    }
+    return st;
+}
+
+const WSK_PROVIDER_LISTEN_DISPATCH g_listenDispatch = {
+    {{ListenControl, ListenCloseEntry}}, ListenBind, ListenAccept, ListenInspectComplete, ListenGetLocal,
+};
+
+} // namespace wsk
+} // namespace ns3

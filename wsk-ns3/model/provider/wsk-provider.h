@@ -1,0 +1,234 @@
+/*
+ * wsk-provider.h - the WSK provider's internal objects: the client (one per WskRegister), sockets of every
+ * category, and the helpers that implement the IRP contract of wsk-api.md §8.1. The exported C entry
+ * points (WskRegister, the dispatch tables) are in wsk-registration.cc and wsk-socket.cc.
+ *
+ * ns-3 headers must come before <wsk.h>: the Windows headers define macros (IN, OUT, AF_INET, ...) that
+ * ns-3's own headers must not see.
+ */
+#ifndef WSKNS3_WSK_PROVIDER_H
+#define WSKNS3_WSK_PROVIDER_H
+
+#include "wsk-tcp-socket.h"
+
+#include "ns3/address.h"
+#include "ns3/node.h"
+#include "ns3/ptr.h"
+
+#include <deque>
+#include <list>
+#include <map>
+#include <string>
+#include <vector>
+
+extern "C" {
+#include "krt_internal.h"
+#include "krt_irp.h"
+#include <wsk.h>
+}
+
+namespace ns3 {
+namespace wsk {
+
+struct WskSocketObj;
+
+/* One WskRegister: the client object behind PWSK_CLIENT. */
+struct WskClientObj
+{
+    uint32_t magic;
+    KRT_INSTANCE* inst;
+    WSK_CLIENT_NPI npi;
+    PWSK_REGISTRATION registration;
+    int captures = 0;
+    int sockets = 0;           // open (not yet closed) sockets
+    bool anySocketCreated = false;
+    bool deregistering = false;
+    ULONG staticEvents = 0;    // WSK_SET_STATIC_EVENT_CALLBACKS mask
+    KEVENT idle;               // signalled when captures == 0 and sockets == 0
+    std::list<PIRP> transportChangeIrps;
+};
+
+enum class SocketKind { Basic, Listen, Connection, Datagram, Stream };
+
+/* A pending WskSend: bytes copied at call time, completed when the peer acknowledged its last byte. */
+struct PendingSend
+{
+    PIRP irp;
+    std::vector<uint8_t> data;
+    size_t handed = 0;         // bytes already given to TCP
+    uint64_t endOffset = 0;    // stream offset just past its last byte
+    bool isDisconnect = false; // final send of a graceful WskDisconnect
+};
+
+struct PendingReceive
+{
+    PIRP irp;
+    WSK_BUF buf;
+    ULONG flags;
+    size_t filled = 0;
+};
+
+struct PendingAccept
+{
+    PIRP irp;
+    PVOID context;
+    const WSK_CLIENT_CONNECTION_DISPATCH* dispatch;
+    PSOCKADDR local;
+    PSOCKADDR remote;
+};
+
+/* A data indication the client kept (STATUS_PENDING) until WskRelease. */
+struct RetainedIndication
+{
+    WSK_DATA_INDICATION ind;
+    MDL* mdl;
+    uint8_t* bytes;
+    size_t length;
+};
+
+/* What PWSK_SOCKET points to: the public WSK_SOCKET first, then the provider's back pointer. */
+struct WskSocketHandle
+{
+    WSK_SOCKET header;
+    uint32_t magic;
+    WskSocketObj* obj;
+};
+
+struct WskSocketObj : public WskTcpOwner
+{
+    WskSocketHandle handle;
+    PWSK_SOCKET Handle() { return &handle.header; }
+    SocketKind kind;
+    WskClientObj* client;
+    KRT_INSTANCE* inst;
+    ADDRESS_FAMILY family;
+    USHORT type;
+    ULONG protocol;
+    PVOID context;
+    const void* clientDispatch;
+    ULONG enabledEvents = 0;
+    ULONG inheritEvents = 0;   // listen: connection events enabled on it (apply to accepted sockets)
+    int inCallback[10] = {0};  // per event bit index: calls in progress
+    std::map<ULONG, std::vector<PIRP>> disableWaiters;
+    std::map<ULONG, int> disablePendingNoIrp;
+    bool bound = false;
+    bool connected = false;
+    bool connecting = false;
+    bool closing = false;
+    bool closed = false;
+    bool peerFin = false;
+    bool peerReset = false;
+    bool localShutdown = false;
+    bool shutdownIssued = false;
+    bool aborted = false;
+    NTSTATUS failure = 0;      // status for calls after the connection failed
+    bool reuseAddr = false;
+    bool exclusiveAddr = false;
+    bool keepAlive = false;
+    bool conditionalAccept = false;
+    bool acceptedFromListener = false;
+    bool handedToClient = true;    // false while an accepted socket waits in the listener's queue
+    bool socketConnect = false;    // created by WskSocketConnect: the connect IRP returns the socket
+    bool deliverScheduled = false;
+    std::vector<uint8_t> connectExData;
+    Address localAddr;
+    Address remoteAddr;
+    Ptr<WskTcpSocket> tcp;
+    WskSocketObj* listener = nullptr; // accepted but not yet handed to the client
+    // connection data path
+    std::deque<PendingSend> sends;
+    uint64_t queuedBytes = 0;  // stream bytes accepted from WskSend so far
+    uint64_t ackedBytes = 0;
+    std::deque<PendingReceive> receives;
+    std::vector<uint8_t> backlog; // received bytes not yet delivered
+    size_t backlogHead = 0;
+    bool indicationsSuspended = false; // after STATUS_DATA_NOT_ACCEPTED or partial acceptance
+    bool inIndication = false;
+    std::list<RetainedIndication*> retained;
+    size_t retainedBytes = 0;
+    PIRP connectIrp = nullptr;
+    PIRP disconnectIrp = nullptr;
+    PIRP closeIrp = nullptr;
+    size_t lastIsb = 0;
+    // listen
+    std::deque<PendingAccept> accepts;
+    std::deque<WskSocketObj*> acceptQueue;
+    std::vector<WskSocketObj*> children; // accepted sockets still attached to this listener
+
+    // WskTcpOwner
+    void TcpAcked(uint64_t acked) override;
+    void TcpResetReceived() override;
+    void TcpStateChanged(TcpSocket::TcpStates_t from, TcpSocket::TcpStates_t to) override;
+    void TcpConnectRefused() override;
+};
+
+constexpr uint32_t kClientMagic = 0x57534B43;  // 'WSKC'
+constexpr uint32_t kSocketMagic = 0x57534B53;  // 'WSKS'
+constexpr uint32_t kSocketClosed = 0x57534B5A; // 'WSKZ'
+
+/* ---- The IRP contract (wsk-api.md §8.1) ---- */
+/* Checks an IRP passed to `call` and takes its stack location; false (with a diagnostic) if unusable. */
+bool IrpAccept(KRT_INSTANCE* inst, PIRP irp, const char* call, const void* sock);
+/* Completes now: the caller returns the same status (§8.1.4). */
+NTSTATUS IrpCompleteNow(PIRP irp, NTSTATUS status, ULONG_PTR info);
+/* Finishes a call whose result is known now: completes inline, or (with the provider's "pend all"
+ * mode) marks it pending and completes it in a new simulator event; returns what the caller returns. */
+NTSTATUS IrpFinish(KRT_INSTANCE* inst, PIRP irp, NTSTATUS status, ULONG_PTR info);
+/* Marks the IRP pending and cancellable; `queue` identifies where the cancel routine finds it. */
+NTSTATUS IrpPend(WskSocketObj* s, PIRP irp, const char* call, int queue);
+/* Completes a pended IRP from a simulator event, in the driver's context at DISPATCH_LEVEL. */
+void IrpCompleteLater(KRT_INSTANCE* inst, PIRP irp, NTSTATUS status, ULONG_PTR info);
+void SetPendAllMode(bool on);
+
+enum IrpQueue { QueueConnect = 1, QueueSend, QueueReceive, QueueAccept, QueueDisconnect, QueueControl, QueueClient };
+
+/* ---- Diagnostics naming node, socket and call ---- */
+void Misuse(const WskSocketObj* s, const char* call, const char* fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* ---- Addresses ---- */
+bool SockaddrToAddress(const SOCKADDR* sa, ADDRESS_FAMILY family, Address& out, bool& wildcard, uint16_t& port);
+void AddressToSockaddr(const Address& a, SOCKADDR* out);
+size_t SockaddrLength(ADDRESS_FAMILY family);
+
+/* ---- Sockets ---- */
+WskSocketObj* SocketFromHandle(PWSK_SOCKET s, const char* call);
+WskSocketObj* NewSocket(WskClientObj* client, SocketKind kind, ADDRESS_FAMILY family, USHORT type, ULONG protocol,
+                        PVOID context, const void* dispatch);
+void ReleaseSocket(WskSocketObj* s);
+NTSTATUS ControlSocketCommon(WskSocketObj* s, WSK_CONTROL_SOCKET_TYPE type, ULONG code, ULONG level, SIZE_T inSize,
+                             PVOID in, SIZE_T outSize, PVOID out, SIZE_T* outReturned, PIRP irp, bool& handled);
+NTSTATUS EventCallbackOption(WskSocketObj* s, SIZE_T inSize, PVOID in, PIRP irp);
+/* Calls into a client event callback with the bookkeeping SO_WSK_EVENT_CALLBACK disables rely on. */
+void BeginCallback(WskSocketObj* s, ULONG eventBit);
+void EndCallback(WskSocketObj* s, ULONG eventBit);
+bool EventEnabled(const WskSocketObj* s, ULONG eventBit);
+Ptr<Node> NodeOf(const KRT_INSTANCE* inst);
+NTSTATUS CheckBindSharing(WskSocketObj* s, const Address& addr, bool wildcard, uint16_t port);
+void RememberBound(WskSocketObj* s);
+void ClientSocketClosed(WskClientObj* c);
+
+/* Connection sockets (wsk-connection.cc) */
+extern const WSK_PROVIDER_CONNECTION_DISPATCH g_connectionDispatch;
+void ConnectionAttachTcp(WskSocketObj* s, Ptr<WskTcpSocket> tcp);
+void ConnectionDeliver(WskSocketObj* s);
+NTSTATUS ConnectionClose(WskSocketObj* s, PIRP irp);
+void ConnectionOnEventEnabled(WskSocketObj* s, ULONG bits);
+void ScheduleDeliver(WskSocketObj* s);
+/* Enters the socket's driver instance at DISPATCH_LEVEL for the lifetime of the guard. */
+struct DriverContextGuard
+{
+    explicit DriverContextGuard(KRT_INSTANCE* inst) { KrtEnter(inst, nullptr, DISPATCH_LEVEL, &saved); }
+    ~DriverContextGuard() { KrtLeave(&saved); }
+    KRT_CONTEXT saved;
+};
+
+/* Listening sockets (wsk-listen.cc) */
+extern const WSK_PROVIDER_LISTEN_DISPATCH g_listenDispatch;
+NTSTATUS ListenClose(WskSocketObj* s, PIRP irp);
+
+extern const WSK_PROVIDER_BASIC_DISPATCH g_basicDispatch;
+
+} // namespace wsk
+} // namespace ns3
+
+#endif /* WSKNS3_WSK_PROVIDER_H */

@@ -1,0 +1,524 @@
+/* wsk-socket.cc - WSK_PROVIDER_DISPATCH (WskSocket, WskSocketConnect, WskControlClient), socket objects,
+ * the options every category shares (SO_WSK_EVENT_CALLBACK above all) and address sharing at bind. */
+#include "wsk-provider.h"
+
+#include "ns3/inet-socket-address.h"
+#include "ns3/inet6-socket-address.h"
+
+#include <cstring>
+
+namespace ns3 {
+namespace wsk {
+
+/* Every node's sockets, for the address-sharing rules of wsk-api.md §6.5. */
+static std::map<uint32_t, std::list<WskSocketObj*>>&
+BoundSockets()
+{
+    static std::map<uint32_t, std::list<WskSocketObj*>> m;
+    return m;
+}
+
+/* Closed sockets stay readable for a while so that a call on one is diagnosed rather than undefined. */
+static std::deque<WskSocketObj*>&
+Quarantine()
+{
+    static std::deque<WskSocketObj*> q;
+    return q;
+}
+
+WskSocketObj*
+SocketFromHandle(PWSK_SOCKET h, const char* call)
+{
+    if (h == nullptr) {
+        KrtReport(2, call, "Socket is NULL");
+        return nullptr;
+    }
+    auto* hh = reinterpret_cast<WskSocketHandle*>(h);
+    if (hh->magic == kSocketClosed) {
+        KrtReport(2, call, "socket %p was closed with WskCloseSocket (use after close)", (void*)h);
+        return nullptr;
+    }
+    if (hh->magic != kSocketMagic) {
+        KrtReport(2, call, "%p is not a WSK socket", (void*)h);
+        return nullptr;
+    }
+    WskSocketObj* s = hh->obj;
+    if (g_KrtCur.Instance != nullptr && s->inst != g_KrtCur.Instance) {
+        KrtReport(2, call, "socket %p belongs to node %u, not to this node", (void*)h, s->inst->NodeId);
+        return nullptr;
+    }
+    return s;
+}
+
+WskSocketObj*
+NewSocket(WskClientObj* client, SocketKind kind, ADDRESS_FAMILY family, USHORT type, ULONG protocol, PVOID context,
+          const void* dispatch)
+{
+    auto* s = new WskSocketObj();
+    s->handle.magic = kSocketMagic;
+    s->handle.obj = s;
+    s->kind = kind;
+    s->client = client;
+    s->inst = client->inst;
+    s->family = family;
+    s->type = type;
+    s->protocol = protocol;
+    s->context = context;
+    s->clientDispatch = dispatch;
+    switch (kind) {
+    case SocketKind::Listen:
+        s->handle.header.Dispatch = &g_listenDispatch;
+        s->enabledEvents = client->staticEvents & WSK_EVENT_ACCEPT;
+        break;
+    case SocketKind::Connection:
+        s->handle.header.Dispatch = &g_connectionDispatch;
+        s->enabledEvents = client->staticEvents & (WSK_EVENT_RECEIVE | WSK_EVENT_DISCONNECT | WSK_EVENT_SEND_BACKLOG);
+        break;
+    default:
+        s->handle.header.Dispatch = &g_basicDispatch;
+        break;
+    }
+    client->sockets++;
+    client->anySocketCreated = true;
+    KeClearEvent(&client->idle);
+    return s;
+}
+
+void
+ReleaseSocket(WskSocketObj* s)
+{
+    auto& bound = BoundSockets()[s->inst->NodeId];
+    bound.remove(s);
+    if (s->tcp) {
+        s->tcp->SetOwner(nullptr);
+        s->tcp = nullptr;
+    }
+    s->handle.magic = kSocketClosed;
+    s->closed = true;
+    WskClientObj* c = s->client;
+    if (c != nullptr && c->magic == kClientMagic) {
+        ClientSocketClosed(c);
+    }
+    auto& q = Quarantine();
+    q.push_back(s);
+    while (q.size() > 4096) {
+        delete q.front();
+        q.pop_front();
+    }
+}
+
+/* wsk-api.md §6.5: rows = this (second) socket, columns = the bound (first) one. With the default
+ * security descriptor the access check ("C") fails, so it reads as DENIED. */
+NTSTATUS
+CheckBindSharing(WskSocketObj* s, const Address& addr, bool wildcard, uint16_t port)
+{
+    if (port == 0) {
+        return STATUS_SUCCESS;
+    }
+    enum { U, S, D, C };
+    static const int table[6][6] = {
+        {U, S, U, S, U, S}, {C, U, C, D, D, U}, {D, S, S, S, D, S},
+        {C, D, S, S, D, D}, {U, U, U, U, U, U}, {C, U, C, U, D, U},
+    };
+    auto opt = [](const WskSocketObj* o) { return o->exclusiveAddr ? 2 : (o->reuseAddr ? 1 : 0); };
+    for (WskSocketObj* o : BoundSockets()[s->inst->NodeId]) {
+        if (o == s || o->family != s->family || o->kind == SocketKind::Basic) {
+            continue;
+        }
+        if (o->kind == SocketKind::Connection && o->acceptedFromListener) {
+            continue;
+        }
+        uint16_t oport;
+        Address oaddr = o->localAddr;
+        bool owild;
+        if (InetSocketAddress::IsMatchingType(oaddr)) {
+            InetSocketAddress a = InetSocketAddress::ConvertFrom(oaddr);
+            oport = a.GetPort();
+            owild = a.GetIpv4() == Ipv4Address::GetAny();
+            if (!wildcard && !owild && !(InetSocketAddress::ConvertFrom(addr).GetIpv4() == a.GetIpv4())) {
+                continue; // two different specific addresses never conflict
+            }
+        } else if (Inet6SocketAddress::IsMatchingType(oaddr)) {
+            Inet6SocketAddress a = Inet6SocketAddress::ConvertFrom(oaddr);
+            oport = a.GetPort();
+            owild = a.GetIpv6() == Ipv6Address::GetAny();
+            if (!wildcard && !owild && !(Inet6SocketAddress::ConvertFrom(addr).GetIpv6() == a.GetIpv6())) {
+                continue;
+            }
+        } else {
+            continue;
+        }
+        if (oport != port) {
+            continue;
+        }
+        int row = opt(s) * 2 + (wildcard ? 0 : 1);
+        int col = opt(o) * 2 + (owild ? 0 : 1);
+        switch (table[row][col]) {
+        case U:
+            return STATUS_ADDRESS_ALREADY_EXISTS;
+        case D:
+        case C:
+            return STATUS_ACCESS_DENIED;
+        default:
+            break;
+        }
+    }
+    return STATUS_SUCCESS;
+}
+
+void
+RememberBound(WskSocketObj* s)
+{
+    BoundSockets()[s->inst->NodeId].push_back(s);
+}
+
+static int
+EventIndex(ULONG bit)
+{
+    for (int i = 0; i < 10; i++) {
+        if (bit == (1u << i)) {
+            return i;
+        }
+    }
+    return 0;
+}
+
+bool
+EventEnabled(const WskSocketObj* s, ULONG bit)
+{
+    return !s->closed && !s->closing && (s->enabledEvents & bit) != 0;
+}
+
+void
+BeginCallback(WskSocketObj* s, ULONG bit)
+{
+    s->inCallback[EventIndex(bit)]++;
+}
+
+void
+EndCallback(WskSocketObj* s, ULONG bit)
+{
+    int i = EventIndex(bit);
+    if (--s->inCallback[i] > 0) {
+        return;
+    }
+    /* a disable waited for calls in progress to return (SO_WSK_EVENT_CALLBACK) */
+    auto it = s->disableWaiters.find(bit);
+    if (it != s->disableWaiters.end()) {
+        std::vector<PIRP> irps = std::move(it->second);
+        s->disableWaiters.erase(it);
+        s->enabledEvents &= ~bit;
+        for (PIRP irp : irps) {
+            IrpCompleteLater(s->inst, irp, STATUS_SUCCESS, 0);
+        }
+    }
+    auto nit = s->disablePendingNoIrp.find(bit);
+    if (nit != s->disablePendingNoIrp.end()) {
+        s->disablePendingNoIrp.erase(nit);
+        s->enabledEvents &= ~bit;
+    }
+}
+
+static bool
+NpiIsWsk(const WSK_EVENT_CALLBACK_CONTROL* c)
+{
+    return c->NpiId != nullptr && std::memcmp(c->NpiId, &NPI_WSK_INTERFACE_ID, sizeof(NPIID)) == 0;
+}
+
+static ULONG
+ValidEvents(const WskSocketObj* s)
+{
+    switch (s->kind) {
+    case SocketKind::Listen:
+        return WSK_EVENT_ACCEPT | WSK_EVENT_RECEIVE | WSK_EVENT_DISCONNECT | WSK_EVENT_SEND_BACKLOG;
+    case SocketKind::Connection:
+        return WSK_EVENT_RECEIVE | WSK_EVENT_DISCONNECT | WSK_EVENT_SEND_BACKLOG;
+    case SocketKind::Datagram:
+        return WSK_EVENT_RECEIVE_FROM;
+    default:
+        return 0;
+    }
+}
+
+static bool
+CallbackPresent(const WskSocketObj* s, ULONG bit)
+{
+    if (s->clientDispatch == nullptr) {
+        return false;
+    }
+    if (s->kind == SocketKind::Listen) {
+        auto* d = static_cast<const WSK_CLIENT_LISTEN_DISPATCH*>(s->clientDispatch);
+        return bit == WSK_EVENT_ACCEPT ? d->WskAcceptEvent != nullptr : true; /* inherited: checked on the child */
+    }
+    if (s->kind == SocketKind::Connection) {
+        auto* d = static_cast<const WSK_CLIENT_CONNECTION_DISPATCH*>(s->clientDispatch);
+        switch (bit) {
+        case WSK_EVENT_RECEIVE:
+            return d->WskReceiveEvent != nullptr;
+        case WSK_EVENT_DISCONNECT:
+            return d->WskDisconnectEvent != nullptr;
+        case WSK_EVENT_SEND_BACKLOG:
+            return d->WskSendBacklogEvent != nullptr;
+        }
+    }
+    return false;
+}
+
+/* SO_WSK_EVENT_CALLBACK, wsk-api.md §6.2/§6.4/§8.6 */
+NTSTATUS
+EventCallbackOption(WskSocketObj* s, SIZE_T inSize, PVOID in, PIRP irp)
+{
+    const char* call = "WskControlSocket(SO_WSK_EVENT_CALLBACK)";
+    if (in == nullptr || inSize < sizeof(WSK_EVENT_CALLBACK_CONTROL)) {
+        Misuse(s, call, "input must be a WSK_EVENT_CALLBACK_CONTROL (%zu bytes given)", (size_t)inSize);
+        return STATUS_INVALID_PARAMETER;
+    }
+    auto* ctl = static_cast<const WSK_EVENT_CALLBACK_CONTROL*>(in);
+    if (!NpiIsWsk(ctl)) {
+        return STATUS_NOT_SUPPORTED; /* no extension interface is registered */
+    }
+    bool ready = s->kind == SocketKind::Connection ? s->connected : s->bound;
+    if (!ready) {
+        Misuse(s, call, "%s", s->kind == SocketKind::Connection ? "callbacks of a connection socket can be enabled only "
+                                                                   "after it is connected"
+                                                                 : "callbacks can be enabled only after WskBind");
+        return STATUS_INVALID_DEVICE_STATE;
+    }
+    ULONG mask = ctl->EventMask;
+    ULONG valid = ValidEvents(s);
+    if (mask & WSK_EVENT_DISABLE) {
+        ULONG bit = mask & ~WSK_EVENT_DISABLE;
+        if (bit == 0 || (bit & (bit - 1)) != 0) {
+            Misuse(s, call, "a disable must name exactly one event (mask 0x%08x)", mask);
+            return STATUS_INVALID_PARAMETER;
+        }
+        if ((bit & valid) == 0) {
+            Misuse(s, call, "event 0x%x does not exist on this kind of socket", bit);
+            return STATUS_INVALID_PARAMETER;
+        }
+        if (s->client->staticEvents & bit) {
+            Misuse(s, call, "event 0x%x was enabled with WSK_SET_STATIC_EVENT_CALLBACKS and cannot be disabled", bit);
+            return STATUS_INVALID_PARAMETER;
+        }
+        if (s->kind == SocketKind::Listen && bit != WSK_EVENT_ACCEPT) {
+            Misuse(s, call, "connection events enabled on a listening socket cannot be disabled on it");
+            return STATUS_INVALID_PARAMETER;
+        }
+        if (s->inCallback[EventIndex(bit)] > 0) {
+            if (irp != nullptr) {
+                NTSTATUS st = IrpPend(s, irp, call, QueueControl);
+                if (st != STATUS_CANCELLED) {
+                    s->disableWaiters[bit].push_back(irp);
+                }
+                return STATUS_PENDING;
+            }
+            s->disablePendingNoIrp[bit]++;
+            return STATUS_EVENT_PENDING;
+        }
+        s->enabledEvents &= ~bit;
+        if (irp != nullptr) {
+            return IrpFinish(s->inst, irp, STATUS_SUCCESS, 0);
+        }
+        return STATUS_SUCCESS;
+    }
+    NTSTATUS st = STATUS_SUCCESS;
+    if (mask == 0 || (mask & ~valid) != 0) {
+        Misuse(s, call, "event mask 0x%08x has events that do not apply to this socket (valid: 0x%08x)", mask, valid);
+        st = STATUS_INVALID_PARAMETER;
+    } else if (mask & s->client->staticEvents) {
+        Misuse(s, call, "event mask 0x%08x names events already enabled statically", mask);
+        st = STATUS_INVALID_PARAMETER;
+    } else {
+        for (ULONG bit = 1; bit != 0 && st == STATUS_SUCCESS; bit <<= 1) {
+            if ((mask & bit) && !CallbackPresent(s, bit)) {
+                Misuse(s, call, "event 0x%x has no callback in the socket's client dispatch table", bit);
+                st = STATUS_INVALID_PARAMETER;
+            }
+        }
+    }
+    if (st == STATUS_SUCCESS) {
+        ULONG newly = mask & ~s->enabledEvents;
+        s->enabledEvents |= mask;
+        if (s->kind == SocketKind::Listen) {
+            s->inheritEvents |= mask & (WSK_EVENT_RECEIVE | WSK_EVENT_DISCONNECT | WSK_EVENT_SEND_BACKLOG);
+        } else if (s->kind == SocketKind::Connection) {
+            ConnectionOnEventEnabled(s, newly);
+        }
+    }
+    if (irp != nullptr) {
+        return IrpFinish(s->inst, irp, st, 0);
+    }
+    return st;
+}
+
+static NTSTATUS
+OutputUlong(WskSocketObj* s, ULONG v, SIZE_T outSize, PVOID out, SIZE_T* outReturned, PIRP irp)
+{
+    if (out == nullptr || outSize < sizeof(ULONG)) {
+        if (outReturned) {
+            *outReturned = sizeof(ULONG);
+        }
+        return irp ? IrpFinish(s->inst, irp, STATUS_BUFFER_TOO_SMALL, 0) : STATUS_BUFFER_TOO_SMALL;
+    }
+    *static_cast<ULONG*>(out) = v;
+    if (outReturned) {
+        *outReturned = sizeof(ULONG);
+    }
+    return irp ? IrpFinish(s->inst, irp, STATUS_SUCCESS, sizeof(ULONG)) : STATUS_SUCCESS;
+}
+
+static NTSTATUS
+Done(WskSocketObj* s, PIRP irp, NTSTATUS st, ULONG_PTR info = 0)
+{
+    return irp ? IrpFinish(s->inst, irp, st, info) : st;
+}
+
+NTSTATUS
+ControlSocketCommon(WskSocketObj* s, WSK_CONTROL_SOCKET_TYPE type, ULONG code, ULONG level, SIZE_T inSize, PVOID in,
+                    SIZE_T outSize, PVOID out, SIZE_T* outReturned, PIRP irp, bool& handled)
+{
+    handled = true;
+    auto inUlong = [&](ULONG& v) -> bool {
+        if (in == nullptr || inSize < sizeof(ULONG)) {
+            return false;
+        }
+        v = *static_cast<ULONG*>(in);
+        return true;
+    };
+    ULONG v = 0;
+    if (type == WskSetOption && level == SOL_SOCKET) {
+        switch (code) {
+        case SO_WSK_EVENT_CALLBACK:
+            return EventCallbackOption(s, inSize, in, irp);
+        case SO_REUSEADDR:
+        case (ULONG)SO_EXCLUSIVEADDRUSE:
+            if (!inUlong(v)) {
+                return Done(s, irp, STATUS_INVALID_PARAMETER);
+            }
+            if (s->bound) {
+                Misuse(s, "WskControlSocket", "SO_REUSEADDR / SO_EXCLUSIVEADDRUSE must be set before WskBind");
+                return Done(s, irp, STATUS_INVALID_DEVICE_STATE);
+            }
+            if (code == SO_REUSEADDR) {
+                s->reuseAddr = v != 0;
+            } else {
+                s->exclusiveAddr = v != 0;
+            }
+            return Done(s, irp, STATUS_SUCCESS);
+        case SO_KEEPALIVE:
+            if (!inUlong(v)) {
+                return Done(s, irp, STATUS_INVALID_PARAMETER);
+            }
+            s->keepAlive = v != 0;
+            return Done(s, irp, STATUS_SUCCESS);
+        case SO_RCVBUF:
+            if (!inUlong(v) || v == 0) {
+                return Done(s, irp, STATUS_INVALID_PARAMETER);
+            }
+            if (s->tcp) {
+                s->tcp->SetBaseRcvBuf(v);
+            }
+            return Done(s, irp, STATUS_SUCCESS);
+        case SO_CONDITIONAL_ACCEPT:
+            if (s->kind != SocketKind::Listen) {
+                Misuse(s, "WskControlSocket", "SO_CONDITIONAL_ACCEPT applies to listening sockets only");
+                return Done(s, irp, STATUS_INVALID_PARAMETER);
+            }
+            if (s->bound) {
+                Misuse(s, "WskControlSocket", "SO_CONDITIONAL_ACCEPT must be set before WskBind");
+                return Done(s, irp, STATUS_INVALID_DEVICE_STATE);
+            }
+            if (!inUlong(v)) {
+                return Done(s, irp, STATUS_INVALID_PARAMETER);
+            }
+            s->conditionalAccept = v != 0;
+            return Done(s, irp, STATUS_SUCCESS);
+        case SO_SNDBUF:
+            return Done(s, irp, STATUS_NOT_SUPPORTED); /* WSK does no send buffering */
+        }
+    }
+    if (type == WskGetOption && level == SOL_SOCKET) {
+        switch (code) {
+        case SO_REUSEADDR:
+            return OutputUlong(s, s->reuseAddr, outSize, out, outReturned, irp);
+        case (ULONG)SO_EXCLUSIVEADDRUSE:
+            return OutputUlong(s, s->exclusiveAddr, outSize, out, outReturned, irp);
+        case SO_KEEPALIVE:
+            return OutputUlong(s, s->keepAlive, outSize, out, outReturned, irp);
+        case SO_RCVBUF:
+            return OutputUlong(s, s->tcp ? s->tcp->BaseRcvBuf() : 65535, outSize, out, outReturned, irp);
+        case SO_CONDITIONAL_ACCEPT:
+            return OutputUlong(s, s->conditionalAccept, outSize, out, outReturned, irp);
+        }
+    }
+    if (type == WskSetOption && level == IPPROTO_IPV6 && code == IPV6_V6ONLY) {
+        if (s->family != AF_INET6) {
+            return Done(s, irp, STATUS_INVALID_PARAMETER);
+        }
+        if (s->bound) {
+            return Done(s, irp, STATUS_INVALID_DEVICE_STATE);
+        }
+        return Done(s, irp, STATUS_SUCCESS);
+    }
+    if (type == WskSetOption && level == IPPROTO_TCP && code == TCP_NODELAY) {
+        return Done(s, irp, STATUS_NOT_SUPPORTED); /* WSK clients pass WSK_FLAG_NODELAY per send */
+    }
+    if (type == WskIoctl) {
+        switch (code) {
+        case SIO_WSK_QUERY_INSPECT_ID:
+            return STATUS_INVALID_DEVICE_REQUEST;
+        case SIO_WSK_REGISTER_EXTENSION:
+            return STATUS_NOT_SUPPORTED;
+        case SIO_LOOPBACK_FAST_PATH:
+            return Done(s, irp, STATUS_SUCCESS);
+        }
+    }
+    handled = false;
+    return STATUS_NOT_SUPPORTED;
+}
+
+/* ---- Basic sockets: WskControlSocket and WskCloseSocket only ---- */
+static NTSTATUS WSKAPI
+BasicControl(PWSK_SOCKET Socket, WSK_CONTROL_SOCKET_TYPE RequestType, ULONG ControlCode, ULONG Level,
+             SIZE_T InputSize, PVOID InputBuffer, SIZE_T OutputSize, PVOID OutputBuffer, SIZE_T* OutputSizeReturned,
+             PIRP Irp)
+{
+    WskSocketObj* s = SocketFromHandle(Socket, "WskControlSocket");
+    if (s == nullptr) {
+        return STATUS_INVALID_HANDLE;
+    }
+    if (Irp != nullptr && !IrpAccept(s->inst, Irp, "WskControlSocket", Socket)) {
+        return STATUS_INVALID_PARAMETER;
+    }
+    bool handled;
+    NTSTATUS st = ControlSocketCommon(s, RequestType, ControlCode, Level, InputSize, InputBuffer, OutputSize,
+                                      OutputBuffer, OutputSizeReturned, Irp, handled);
+    if (!handled && Irp != nullptr) {
+        return IrpFinish(s->inst, Irp, st, 0);
+    }
+    return st;
+}
+
+static NTSTATUS WSKAPI
+BasicClose(PWSK_SOCKET Socket, PIRP Irp)
+{
+    if (Irp == nullptr) {
+        KrtReport(2, "WskCloseSocket", "an IRP is required");
+        return STATUS_INVALID_PARAMETER;
+    }
+    WskSocketObj* s = SocketFromHandle(Socket, "WskCloseSocket");
+    if (s == nullptr) {
+        return STATUS_INVALID_HANDLE;
+    }
+    if (!IrpAccept(s->inst, Irp, "WskCloseSocket", Socket)) {
+        return STATUS_INVALID_PARAMETER;
+    }
+    KRT_INSTANCE* inst = s->inst;
+    ReleaseSocket(s);
+    return IrpFinish(inst, Irp, STATUS_SUCCESS, 0);
+}
+
+const WSK_PROVIDER_BASIC_DISPATCH g_basicDispatch = {BasicControl, BasicClose};
+
+} // namespace wsk
+} // namespace ns3

@@ -1,0 +1,163 @@
+/* wsk-tcp-socket.cc - see wsk-tcp-socket.h */
+#include "wsk-tcp-socket.h"
+
+#include "ns3/log.h"
+#include "ns3/node.h"
+#include "ns3/rtt-estimator.h"
+#include "ns3/tcp-cubic.h"
+#include "ns3/tcp-header.h"
+#include "ns3/tcp-l4-protocol.h"
+#include "ns3/tcp-prr-recovery.h"
+#include "ns3/tcp-rx-buffer.h"
+#include "ns3/tcp-tx-buffer.h"
+
+namespace ns3 {
+namespace wsk {
+
+NS_LOG_COMPONENT_DEFINE("WskTcpSocket");
+NS_OBJECT_ENSURE_REGISTERED(WskTcpSocket);
+
+TypeId
+WskTcpSocket::GetTypeId()
+{
+    static TypeId tid = TypeId("ns3::wsk::WskTcpSocket")
+                            .SetParent<TcpSocketBase>()
+                            .SetGroupName("Wsk")
+                            .AddConstructor<WskTcpSocket>();
+    return tid;
+}
+
+TypeId
+WskTcpSocket::GetInstanceTypeId() const
+{
+    return GetTypeId();
+}
+
+WskTcpSocket::WskTcpSocket(const WskTcpSocket& other)
+    : TcpSocketBase(other),
+      m_owner(nullptr), // an accepted socket gets its own WSK socket
+      m_baseRcvBuf(other.m_baseRcvBuf)
+{
+}
+
+Ptr<WskTcpSocket>
+WskTcpSocket::Create(Ptr<Node> node)
+{
+    Ptr<TcpL4Protocol> tcp = node->GetObject<TcpL4Protocol>();
+    if (!tcp) {
+        return nullptr;
+    }
+    Ptr<WskTcpSocket> s = CreateObject<WskTcpSocket>();
+    s->SetNode(node);
+    s->SetTcp(tcp);
+    s->SetRtt(CreateObject<RttMeanDeviation>());
+    s->SetCongestionControlAlgorithm(CreateObject<TcpCubic>());
+    s->SetRecoveryAlgorithm(CreateObject<TcpPrrRecovery>());
+    s->m_baseRcvBuf = s->GetRcvBufSize();
+    tcp->AddSocket(s);
+    return s;
+}
+
+Ptr<TcpSocketBase>
+WskTcpSocket::Fork()
+{
+    return CopyObject<WskTcpSocket>(this);
+}
+
+void
+WskTcpSocket::Abort()
+{
+    if (m_state == CLOSED || m_state == LISTEN || m_state == TIME_WAIT) {
+        return;
+    }
+    WskTcpOwner* owner = m_owner;
+    m_owner = nullptr; // SendRST reports an error close to ourselves: not news to the provider
+    SendRST();
+    m_state = CLOSED;
+    m_owner = owner;
+}
+
+void
+WskTcpSocket::SetBaseRcvBuf(uint32_t bytes)
+{
+    m_baseRcvBuf = bytes;
+    SetHeldBytes(m_held);
+}
+
+void
+WskTcpSocket::SetHeldBytes(uint32_t held)
+{
+    m_held = held;
+    uint32_t want = held >= m_baseRcvBuf ? 0 : m_baseRcvBuf - held;
+    if (want != GetRcvBufSize()) {
+        SetRcvBufSize(want); // growing sends a window update on a connected socket
+    }
+}
+
+void
+WskTcpSocket::MarkStreamStart()
+{
+    if (!m_streamStartKnown && m_txBuffer) {
+        m_streamStart = m_txBuffer->HeadSequence();
+        m_streamStartKnown = true;
+    }
+}
+
+uint32_t
+WskTcpSocket::CongestionWindow() const
+{
+    return m_tcb ? m_tcb->m_cWnd.Get() : 0;
+}
+
+Time
+WskTcpSocket::SmoothedRtt() const
+{
+    return m_tcb ? m_tcb->m_lastRtt.Get() : Time(0);
+}
+
+void
+WskTcpSocket::ReportProgress(TcpStates_t before)
+{
+    if (m_owner == nullptr) {
+        return;
+    }
+    if (m_streamStartKnown && m_txBuffer) {
+        SequenceNumber32 head = m_txBuffer->HeadSequence();
+        if (head > m_streamStart) {
+            m_owner->TcpAcked((uint64_t)(head - m_streamStart));
+        }
+    }
+    if (m_owner != nullptr && before != m_state) {
+        m_owner->TcpStateChanged(before, m_state);
+    }
+}
+
+void
+WskTcpSocket::DoForwardUp(Ptr<Packet> packet, const Address& fromAddress, const Address& toAddress)
+{
+    TcpHeader h;
+    packet->PeekHeader(h);
+    uint8_t flags = h.GetFlags();
+    TcpStates_t before = m_state;
+    if ((flags & TcpHeader::RST) && m_owner != nullptr) {
+        if (m_state == SYN_SENT) {
+            /* ns-3 ignores RST|ACK in SYN_SENT; a refused connect must fail at once (RFC 793). */
+            bool acceptable = !(flags & TcpHeader::ACK) || h.GetAckNumber() == m_tcb->m_nextTxSequence;
+            if (acceptable) {
+                CancelAllTimers();
+                m_state = CLOSED;
+                DeallocateEndPoint();
+                WskTcpOwner* owner = m_owner;
+                owner->TcpConnectRefused();
+                return;
+            }
+        } else if (m_state != LISTEN && m_state != CLOSED) {
+            m_owner->TcpResetReceived();
+        }
+    }
+    TcpSocketBase::DoForwardUp(packet, fromAddress, toAddress);
+    ReportProgress(before);
+}
+
+} // namespace wsk
+} // namespace ns3
