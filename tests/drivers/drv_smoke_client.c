@@ -35,8 +35,15 @@ static VOID Worker(PVOID ctx)
     KEVENT ev;
     NTSTATUS st;
     PWSK_SOCKET s;
+#ifdef SMOKE_IPV6
+    SOCKADDR_IN6 any = {AF_INET6, 0, 0, IN6ADDR_ANY_INIT, {0}};
+    SOCKADDR_IN6 srv = {AF_INET6, 0x479c /* 40007 */, 0, {{{0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2}}}, {0}};
+#define SMOKE_FAMILY AF_INET6
+#else
     SOCKADDR_IN any = {AF_INET, 0, {{{0}}}, {0}};
     SOCKADDR_IN srv = {AF_INET, 0x8813, {{{10, 1, 1, 2}}}, {0}};
+#define SMOKE_FAMILY AF_INET
+#endif
     SIZE_T got = 0;
     LARGE_INTEGER t0, t1;
     UNREFERENCED_PARAMETER(ctx);
@@ -45,7 +52,7 @@ static VOID Worker(PVOID ctx)
     KeInitializeEvent(&ev, SynchronizationEvent, FALSE);
     PIRP irp = IoAllocateIrp(1, FALSE);
     REARM();
-    st = Wait(g_npi.Dispatch->WskSocket(g_npi.Client, AF_INET, SOCK_STREAM, IPPROTO_TCP, WSK_FLAG_CONNECTION_SOCKET,
+    st = Wait(g_npi.Dispatch->WskSocket(g_npi.Client, SMOKE_FAMILY, SOCK_STREAM, IPPROTO_TCP, WSK_FLAG_CONNECTION_SOCKET,
                                         NULL, NULL, NULL, NULL, NULL, irp), irp, &ev);
     DbgPrint("client: WskSocket 0x%08x\n", st);
     s = (PWSK_SOCKET)irp->IoStatus.Information;
