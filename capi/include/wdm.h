@@ -17,6 +17,7 @@
 #include <krt/pool.h>
 #include <krt/io.h>
 #include <krt/rtl.h>
+#include <krt/registry.h>
 #include <krt/debug.h>
 #include <krt/version.h>
 

@@ -415,7 +415,10 @@ VOID NTAPI ExAcquireFastMutex(PFAST_MUTEX FastMutex)
     KIRQL old = g_KrtCur.Irql;
     if (old > APC_LEVEL)
         KrtReport(2, "ExAcquireFastMutex", "called at IRQL %u (must be <= APC_LEVEL)", old);
+    BOOLEAN recursive = (BOOLEAN)(g_KrtCur.Thread != NULL && FastMutex->Owner == (PVOID)g_KrtCur.Thread);
     ExAcquireFastMutexUnsafe(FastMutex);
+    if (recursive)
+        return; /* reported; the holder's saved IRQL stays */
     FastMutex->OldIrql = old;
     g_KrtCur.Irql = APC_LEVEL;
 }

@@ -37,6 +37,7 @@ KRT_INSTANCE *KrtInstanceCreate(ULONG nodeId, const char *driverName, void *host
     InitializeListHead(&inst->Threads);
     InitializeListHead(&inst->SymbolicLinks);
     InitializeListHead(&inst->WorkItems);
+    InitializeListHead(&inst->RegistryKeys);
 
     char buf[200];
     snprintf(buf, sizeof buf, "\\Driver\\%s", driverName);
@@ -85,6 +86,7 @@ ULONG KrtInstanceReportLeaks(KRT_INSTANCE *inst)
             leaked++;
         }
     }
+    leaked += KrtRegistryReportLeaks(inst);
     return leaked;
 }
 
@@ -101,6 +103,7 @@ void KrtInstanceDestroy(KRT_INSTANCE *inst)
         free(t);
     }
     KrtPoolReleaseAll(inst);
+    KrtRegistryRelease(inst);
     if (inst->DataOwner != NULL && *inst->DataOwner == inst)
         *inst->DataOwner = NULL;
     free(inst->DataCopy);

@@ -128,7 +128,9 @@ VOID FASTCALL IofCompleteRequest(PIRP Irp, CCHAR PriorityBoost)
         KrtReport(2, "IoCompleteRequest", "%p is not an IRP", (void *)Irp);
         return;
     }
-    if (Irp->CurrentLocation > Irp->StackCount + 1) {
+    /* Completion walks up to CurrentLocation == StackCount + 1; an IRP that is already there has no stack
+     * location left to complete (its completion already ran, or no driver ever took a location). */
+    if (Irp->CurrentLocation > Irp->StackCount) {
         KrtReport(2, "IoCompleteRequest", "IRP %p completed twice (MULTIPLE_IRP_COMPLETE_REQUESTS)", (void *)Irp);
         return;
     }

@@ -20,6 +20,15 @@ typedef struct KRT_POOL_TAG {
     SIZE_T PeakBytes;
 } KRT_POOL_TAG;
 
+/* One value under <RegistryPath>\Parameters (registry.c). Name and Data are separate malloc blocks. */
+typedef struct KRT_REG_VALUE {
+    WCHAR *Name;          /* NUL-terminated */
+    USHORT NameLength;    /* bytes, without the NUL */
+    ULONG Type;           /* REG_DWORD, REG_SZ, ... */
+    ULONG DataLength;     /* bytes; a REG_SZ counts its NUL */
+    UCHAR *Data;
+} KRT_REG_VALUE;
+
 /* One loaded driver on one node: everything the kernel keeps per driver, plus accounting. */
 typedef struct KRT_INSTANCE {
     ULONG Magic;
@@ -53,6 +62,11 @@ typedef struct KRT_INSTANCE {
     UNICODE_STRING RegistryPath;
     WCHAR NameBuffer[96];
     WCHAR RegistryBuffer[160];
+    /* This node's registry: the Parameters values (malloc'ed array, set by the host before DriverEntry) and
+     * the key handles the driver has open. */
+    KRT_REG_VALUE *Parameters;
+    ULONG ParameterCount;
+    LIST_ENTRY RegistryKeys;
 } KRT_INSTANCE;
 
 typedef struct _KTHREAD {
@@ -131,6 +145,17 @@ void KrtDispatcherInit(DISPATCHER_HEADER *h, UCHAR type, UCHAR sizeInLongs, LONG
 void KrtReport(int severity, const char *call, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 void KrtReportFor(KRT_INSTANCE *inst, int severity, const char *call, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+
+/* Registry (registry.c). The setters add a value under <RegistryPath>\Parameters; a name already present
+ * (compared case-insensitively) gives STATUS_OBJECT_NAME_COLLISION. Names and strings are UTF-8. */
+NTSTATUS KrtRegistrySetValue(KRT_INSTANCE *inst, const char *name, ULONG type, const void *data, ULONG length);
+NTSTATUS KrtRegistrySetString(KRT_INSTANCE *inst, const char *name, const char *value);
+/* ZwClose's part for key handles: closes and returns TRUE if Handle is an open key of the current instance. */
+BOOLEAN KrtRegistryCloseKey(HANDLE Handle);
+/* Reports key handles still open at unload (warnings); returns their number. */
+ULONG KrtRegistryReportLeaks(KRT_INSTANCE *inst);
+/* Frees the values and any key still open (instance destruction). */
+void KrtRegistryRelease(KRT_INSTANCE *inst);
 
 /* Time conversions */
 uint64_t KrtTimeoutToDelayNs(const LARGE_INTEGER *timeout); /* relative (negative) or absolute system time */

@@ -87,6 +87,21 @@ static PVOID KrtPoolAllocate(POOL_TYPE type, SIZE_T n, ULONG tag, BOOLEAN zero, 
     return user;
 }
 
+/* A freed block keeps its header (marked FREED) allocated until KRT_POOL_QUARANTINE more blocks have been
+ * freed, so that freeing it again reads live memory and is reported rather than being undefined behaviour. */
+#define KRT_POOL_QUARANTINE 64
+static void *g_KrtPoolQuarantine[KRT_POOL_QUARANTINE];
+static unsigned g_KrtPoolQuarantineNext;
+
+static void KrtPoolRelease(KRT_POOL_HEADER *h)
+{
+    h->Magic = KRT_POOL_FREED;
+    void *evicted = g_KrtPoolQuarantine[g_KrtPoolQuarantineNext];
+    g_KrtPoolQuarantine[g_KrtPoolQuarantineNext] = h->Base;
+    g_KrtPoolQuarantineNext = (g_KrtPoolQuarantineNext + 1) % KRT_POOL_QUARANTINE;
+    free(evicted);
+}
+
 static void KrtPoolFree(PVOID p, ULONG tag, BOOLEAN checkTag, const char *call)
 {
     if (p == NULL) {
@@ -116,8 +131,7 @@ static void KrtPoolFree(PVOID p, ULONG tag, BOOLEAN checkTag, const char *call)
         t->LiveBytes -= h->Size;
         inst->PoolLiveBytes -= h->Size;
     }
-    h->Magic = KRT_POOL_FREED;
-    free(h->Base);
+    KrtPoolRelease(h);
 }
 
 PVOID NTAPI ExAllocatePoolWithTag(POOL_TYPE PoolType, SIZE_T NumberOfBytes, ULONG Tag)

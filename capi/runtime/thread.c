@@ -24,10 +24,19 @@ POBJECT_TYPE *ExEventObjectType = &g_KrtEventType;
 POBJECT_TYPE *IoFileObjectType = &g_KrtFileType;
 CCHAR KeNumberProcessors = 1;
 
+/* Handles and object pointers are thread addresses; only those of this instance's live thread objects are
+ * valid, so a made-up, pseudo or already-closed handle is rejected without being dereferenced. */
 static KTHREAD *KrtAsThread(PVOID p)
 {
-    KTHREAD *t = (KTHREAD *)p;
-    return (t != NULL && t->Magic == KRT_THREAD_MAGIC) ? t : NULL;
+    KRT_INSTANCE *inst = g_KrtCur.Instance;
+    if (p == NULL || inst == NULL)
+        return NULL;
+    for (PLIST_ENTRY e = inst->Threads.Flink; e != &inst->Threads; e = e->Flink) {
+        KTHREAD *t = CONTAINING_RECORD(e, KTHREAD, InstanceLink);
+        if (t == (KTHREAD *)p)
+            return t->Magic == KRT_THREAD_MAGIC ? t : NULL;
+    }
+    return NULL;
 }
 
 NTSTATUS KrtCreateThread(KRT_INSTANCE *inst, PKSTART_ROUTINE start, PVOID ctx, const char *name, KTHREAD **out)
@@ -220,6 +229,8 @@ LONG_PTR NTAPI ObfDereferenceObject(PVOID Object)
 
 NTSTATUS NTAPI ZwClose(HANDLE Handle)
 {
+    if (KrtRegistryCloseKey(Handle))
+        return STATUS_SUCCESS;
     KTHREAD *t = KrtAsThread(Handle);
     if (t == NULL) {
         KrtReport(2, "ZwClose", "handle %p is not a valid handle (STATUS_INVALID_HANDLE)", Handle);
@@ -287,8 +298,11 @@ PIO_WORKITEM NTAPI IoAllocateWorkItem(PDEVICE_OBJECT DeviceObject)
 
 VOID NTAPI IoFreeWorkItem(PIO_WORKITEM IoWorkItem)
 {
-    if (IoWorkItem->Queued)
-        KrtReport(2, "IoFreeWorkItem", "work item %p freed while still queued", (void *)IoWorkItem);
+    if (IoWorkItem->Queued) {
+        KrtReport(2, "IoFreeWorkItem", "work item %p freed while still queued (not freed: its routine will run)",
+                  (void *)IoWorkItem);
+        return;
+    }
     ExFreePool(IoWorkItem);
 }
 
@@ -341,8 +355,10 @@ VOID NTAPI ExQueueWorkItem(PWORK_QUEUE_ITEM WorkItem, WORK_QUEUE_TYPE QueueType)
         KrtReport(2, "ExQueueWorkItem", "work item without a routine, or no driver context");
         return;
     }
-    if (WorkItem->List.Flink != NULL)
+    if (WorkItem->List.Flink != NULL) {
         KrtReport(2, "ExQueueWorkItem", "work item %p queued again before its routine ran", (void *)WorkItem);
+        return;
+    }
     WorkItem->List.Flink = &WorkItem->List;
     KrtCreateThread(g_KrtCur.Instance, KrtRunExWorkItem, WorkItem, "executive work item", NULL);
 }

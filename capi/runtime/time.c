@@ -60,7 +60,7 @@ static LONGLONG KrtDaysFromCivil(LONGLONG y, unsigned m, unsigned d)
     unsigned yoe = (unsigned)(y - era * 400);
     unsigned doy = (153 * (m + (m > 2 ? (unsigned)-3 : 9)) + 2) / 5 + d - 1;
     unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + (LONGLONG)doe - 584754; /* 584754 = days from 0000-03-01 to 1601-01-01 */
+    return era * 146097 + (LONGLONG)doe - 584694; /* 584694 = days from 0000-03-01 to 1601-01-01 */
 }
 
 VOID NTAPI RtlTimeToTimeFields(PLARGE_INTEGER Time, PTIME_FIELDS TimeFields)
@@ -73,7 +73,7 @@ VOID NTAPI RtlTimeToTimeFields(PLARGE_INTEGER Time, PTIME_FIELDS TimeFields)
     TimeFields->Minute = (SHORT)((rem / 600000000) % 60);
     TimeFields->Hour = (SHORT)(rem / 36000000000LL);
     TimeFields->Weekday = (SHORT)((days + 1) % 7); /* 1601-01-01 was a Monday; Sunday = 0 */
-    LONGLONG z = days + 584754;
+    LONGLONG z = days + 584694;
     LONGLONG era = (z >= 0 ? z : z - 146096) / 146097;
     unsigned doe = (unsigned)(z - era * 146097);
     unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;

@@ -1,6 +1,8 @@
 /* wsk-driver-app.cc - per-node driver host (see wsk-driver-app.h). */
 #include "wsk-driver-app.h"
 
+#include "driver-parameters.h"
+
 #include "ns3/log.h"
 #include "ns3/node.h"
 #include "ns3/simulator.h"
@@ -49,6 +51,12 @@ WskDriverApp::GetTypeId()
                           "Driver name (\\Driver\\<Name>); default: the file name without lib prefix and .so.",
                           StringValue(""),
                           MakeStringAccessor(&WskDriverApp::m_name),
+                          MakeStringChecker())
+            .AddAttribute("Parameters",
+                          "Registry values under <RegistryPath>\\Parameters, as \"Name=Value;Name2=Value2\": "
+                          "decimal or 0x-hex numbers that fit in 32 bits are REG_DWORD, other values REG_SZ.",
+                          StringValue(""),
+                          MakeStringAccessor(&WskDriverApp::m_parameters),
                           MakeStringChecker())
             .AddAttribute("StackSize",
                           "Bytes of stack for each simulated kernel thread of this driver.",
@@ -225,7 +233,12 @@ WskDriverApp::StartApplication()
         Fail("no driver file given (set the Driver attribute) on node " + std::to_string(GetNode()->GetId()));
         return;
     }
+    std::vector<wsk::DriverParameter> params;
     std::string error;
+    if (!wsk::ParseDriverParameters(m_parameters, params, error)) {
+        Fail("invalid Parameters attribute for " + Describe() + ": " + error + "; the driver is not loaded");
+        return;
+    }
     m_image = wsk::DriverImage::Load(m_path, error);
     if (m_image == nullptr) {
         Fail(error + " [node " + std::to_string(GetNode()->GetId()) + "]");
@@ -235,6 +248,17 @@ WskDriverApp::StartApplication()
     if (m_inst == nullptr || !m_image->Attach(m_inst)) {
         Fail("out of memory creating the driver instance");
         return;
+    }
+    for (const auto& p : params) {
+        NTSTATUS s = p.isDword ? KrtRegistrySetValue(m_inst, p.name.c_str(), REG_DWORD, &p.dword, sizeof p.dword)
+                               : KrtRegistrySetString(m_inst, p.name.c_str(), p.text.c_str());
+        if (!NT_SUCCESS(s)) {
+            char buf[16];
+            std::snprintf(buf, sizeof buf, "0x%08X", static_cast<uint32_t>(s));
+            Fail("cannot store parameter '" + p.name + "' for " + Describe() + " (status " + buf +
+                 "); the driver is not loaded");
+            return;
+        }
     }
     m_inst->DriverObject.DriverInit = reinterpret_cast<PDRIVER_INITIALIZE>(m_image->DriverEntry());
     m_state = LOADING;

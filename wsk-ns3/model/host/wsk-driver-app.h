@@ -70,6 +70,7 @@ class WskDriverApp : public Application, public wsk::InstanceHost
 
     std::string m_path;
     std::string m_name;
+    std::string m_parameters; //!< "Name=Value;..." for <RegistryPath>\Parameters
     uint32_t m_stackBytes;
     uint32_t m_maxLogLines;
     State m_state;

@@ -69,6 +69,7 @@ OnNewConnection(WskTcpSocket* listenerTcp, Ptr<Socket> sock, const Address&)
     childTcp->MarkStreamStart();
     childTcp->GetSockName(child->localAddr);
     childTcp->GetPeerName(child->remoteAddr);
+    InspectTakeId(listener, child);
 
     if (!listener->accepts.empty()) {
         PendingAccept a = listener->accepts.front();
@@ -201,19 +202,17 @@ ListenInspectComplete(PWSK_SOCKET ListenSocket, PWSK_INSPECT_ID InspectID, WSK_I
 {
     PWSK_SOCKET Socket = ListenSocket;
     WskSocketObj* s = SocketFromHandle(Socket, "WskInspectComplete");
-    (void)InspectID;
-    (void)Action;
     if (s == nullptr) {
         return STATUS_INVALID_HANDLE;
     }
     if (Irp == nullptr) {
+        Misuse(s, "WskInspectComplete", "an IRP is required");
         return STATUS_INVALID_PARAMETER;
     }
     if (!IrpAccept(s->inst, Irp, "WskInspectComplete", Socket)) {
         return STATUS_INVALID_PARAMETER;
     }
-    /* conditional accept is not enabled on any socket yet (SO_CONDITIONAL_ACCEPT is refused) */
-    return IrpFinish(s->inst, Irp, STATUS_INVALID_DEVICE_STATE, 0);
+    return InspectComplete(s, InspectID, Action, Irp);
 }
 
 static NTSTATUS WSKAPI
@@ -255,6 +254,7 @@ ListenClose(WskSocketObj* s, PIRP irp)
         ReleaseSocket(child);
     }
     s->acceptQueue.clear();
+    InspectRefuseAll(s); /* no callback follows a close: pended requests are refused without WskAbortEvent */
     if (s->tcp) {
         s->tcp->SetAcceptCallback(MakeNullCallback<bool, Ptr<Socket>, const Address&>(),
                                   MakeNullCallback<void, Ptr<Socket>, const Address&>());
@@ -294,10 +294,14 @@ ListenControl(PWSK_SOCKET Socket, WSK_CONTROL_SOCKET_TYPE RequestType, ULONG Con
     if (Irp != nullptr && !IrpAccept(s->inst, Irp, "WskControlSocket", Socket)) {
         return STATUS_INVALID_PARAMETER;
     }
-    if (RequestType == WskSetOption && Level == SOL_SOCKET && ControlCode == SO_CONDITIONAL_ACCEPT && !s->bound) {
-        KrtReportFor(s->inst, 1, "WskControlSocket", "socket %p: SO_CONDITIONAL_ACCEPT is not implemented yet",
-                     (void*)Socket);
-        return Irp ? IrpFinish(s->inst, Irp, STATUS_NOT_SUPPORTED, 0) : STATUS_NOT_SUPPORTED;
+    if (RequestType == WskSetOption && Level == SOL_SOCKET && ControlCode == SO_CONDITIONAL_ACCEPT && !s->bound &&
+        InputBuffer != nullptr && InputSize >= sizeof(ULONG) && *static_cast<ULONG*>(InputBuffer) != 0) {
+        auto* d = static_cast<const WSK_CLIENT_LISTEN_DISPATCH*>(s->clientDispatch);
+        if (d == nullptr || d->WskInspectEvent == nullptr || d->WskAbortEvent == nullptr) {
+            Misuse(s, "WskControlSocket", "SO_CONDITIONAL_ACCEPT needs WskInspectEvent and WskAbortEvent in the "
+                   "socket's WSK_CLIENT_LISTEN_DISPATCH");
+            return Irp ? IrpFinish(s->inst, Irp, STATUS_INVALID_PARAMETER, 0) : STATUS_INVALID_PARAMETER;
+        }
     }
     bool handled;
     NTSTATUS st = ControlSocketCommon(s, RequestType, ControlCode, Level, InputSize, InputBuffer, OutputSize,

@@ -12,6 +12,8 @@
 #include "wsk-tcp-socket.h"
 
 #include "ns3/address.h"
+#include "ns3/nstime.h"
+#include "ns3/packet.h"
 #include "ns3/node.h"
 #include "ns3/ptr.h"
 
@@ -86,6 +88,19 @@ struct RetainedIndication
     size_t length;
 };
 
+/* A connection request seen by a conditional-accept listener and not yet established. */
+struct PendingInspect
+{
+    WSK_INSPECT_ID id;
+    Ptr<Packet> syn;           // kept while pended, replayed on WskInspectComplete(accept)
+    TcpHeader header;
+    Address from;
+    Address to;
+    Time lastSyn;
+    Time gap;
+    bool inHandshake = false;  // accepted: SYN-ACK sent, waiting for the final ACK
+};
+
 /* What PWSK_SOCKET points to: the public WSK_SOCKET first, then the provider's back pointer. */
 struct WskSocketHandle
 {
@@ -151,6 +166,11 @@ struct WskSocketObj : public WskTcpOwner
     PIRP closeIrp = nullptr;
     size_t lastIsb = 0;
     // listen
+    std::map<Address, PendingInspect> inspects;
+    std::vector<WSK_INSPECT_ID> abortedInspects; // recent aborted IDs: WskInspectComplete on them is a no-op
+    ULONG inspectSerial = 0;
+    bool hasInspectId = false;  // accepted through conditional accept (SIO_WSK_QUERY_INSPECT_ID)
+    WSK_INSPECT_ID inspectId{};
     std::deque<PendingAccept> accepts;
     std::deque<WskSocketObj*> acceptQueue;
     std::vector<WskSocketObj*> children; // accepted sockets still attached to this listener
@@ -160,6 +180,8 @@ struct WskSocketObj : public WskTcpOwner
     void TcpResetReceived() override;
     void TcpStateChanged(TcpSocket::TcpStates_t from, TcpSocket::TcpStates_t to) override;
     void TcpConnectRefused() override;
+    bool TcpListenSegment(Ptr<Packet> packet, const TcpHeader& h, const Address& from, const Address& to) override;
+    void TcpHandshakeAborted(const Address& from) override;
 };
 
 constexpr uint32_t kClientMagic = 0x57534B43;  // 'WSKC'
@@ -225,6 +247,10 @@ struct DriverContextGuard
 /* Listening sockets (wsk-listen.cc) */
 extern const WSK_PROVIDER_LISTEN_DISPATCH g_listenDispatch;
 NTSTATUS ListenClose(WskSocketObj* s, PIRP irp);
+/* Conditional accept (wsk-conditional-accept.cc) */
+NTSTATUS InspectComplete(WskSocketObj* s, PWSK_INSPECT_ID id, WSK_INSPECT_ACTION action, PIRP irp);
+void InspectTakeId(WskSocketObj* listener, WskSocketObj* child);
+void InspectRefuseAll(WskSocketObj* listener);
 
 extern const WSK_PROVIDER_BASIC_DISPATCH g_basicDispatch;
 

@@ -466,7 +466,18 @@ ControlSocketCommon(WskSocketObj* s, WSK_CONTROL_SOCKET_TYPE type, ULONG code, U
     if (type == WskIoctl) {
         switch (code) {
         case SIO_WSK_QUERY_INSPECT_ID:
-            return STATUS_INVALID_DEVICE_REQUEST;
+            if (!s->hasInspectId || irp != nullptr) {
+                return STATUS_INVALID_DEVICE_REQUEST;
+            }
+            if (outReturned == nullptr) {
+                return STATUS_INVALID_PARAMETER;
+            }
+            *outReturned = sizeof(WSK_INSPECT_ID);
+            if (out == nullptr || outSize < sizeof(WSK_INSPECT_ID)) {
+                return STATUS_BUFFER_OVERFLOW;
+            }
+            *static_cast<WSK_INSPECT_ID*>(out) = s->inspectId;
+            return STATUS_SUCCESS;
         case SIO_WSK_REGISTER_EXTENSION:
             return STATUS_NOT_SUPPORTED;
         case SIO_LOOPBACK_FAST_PATH:

@@ -1,6 +1,8 @@
 /* wsk-tcp-socket.cc - see wsk-tcp-socket.h */
 #include "wsk-tcp-socket.h"
 
+#include "ns3/inet-socket-address.h"
+#include "ns3/inet6-socket-address.h"
 #include "ns3/log.h"
 #include "ns3/node.h"
 #include "ns3/rtt-estimator.h"
@@ -36,6 +38,7 @@ WskTcpSocket::GetInstanceTypeId() const
 WskTcpSocket::WskTcpSocket(const WskTcpSocket& other)
     : TcpSocketBase(other),
       m_owner(nullptr), // an accepted socket gets its own WSK socket
+      m_listener(const_cast<WskTcpSocket*>(&other)),
       m_baseRcvBuf(other.m_baseRcvBuf)
 {
 }
@@ -139,6 +142,9 @@ WskTcpSocket::DoForwardUp(Ptr<Packet> packet, const Address& fromAddress, const 
     packet->PeekHeader(h);
     uint8_t flags = h.GetFlags();
     TcpStates_t before = m_state;
+    if (m_state == LISTEN && m_owner != nullptr && m_owner->TcpListenSegment(packet, h, fromAddress, toAddress)) {
+        return;
+    }
     if ((flags & TcpHeader::RST) && m_owner != nullptr) {
         if (m_state == SYN_SENT) {
             /* ns-3 ignores RST|ACK in SYN_SENT; a refused connect must fail at once (RFC 793). */
@@ -156,7 +162,35 @@ WskTcpSocket::DoForwardUp(Ptr<Packet> packet, const Address& fromAddress, const 
         }
     }
     TcpSocketBase::DoForwardUp(packet, fromAddress, toAddress);
+    if (before == SYN_RCVD && m_state == CLOSED && m_owner == nullptr && m_listener != nullptr &&
+        m_listener->m_owner != nullptr) {
+        m_listener->m_owner->TcpHandshakeAborted(fromAddress);
+    }
     ReportProgress(before);
+}
+
+void
+WskTcpSocket::ReplaySyn(Ptr<Packet> syn, const Address& from, const Address& to)
+{
+    TcpSocketBase::DoForwardUp(syn, from, to);
+}
+
+void
+WskTcpSocket::RefuseSyn(const TcpHeader& syn, const Address& from, const Address& to)
+{
+    TcpHeader r;
+    r.SetFlags(TcpHeader::RST);
+    r.SetSequenceNumber(SequenceNumber32(0));
+    r.SetAckNumber(syn.GetSequenceNumber() + SequenceNumber32(1));
+    r.SetSourcePort(syn.GetDestinationPort());
+    r.SetDestinationPort(syn.GetSourcePort());
+    if (InetSocketAddress::IsMatchingType(from)) {
+        m_tcp->SendPacket(ns3::Create<Packet>(), r, InetSocketAddress::ConvertFrom(to).GetIpv4(),
+                          InetSocketAddress::ConvertFrom(from).GetIpv4(), m_boundnetdevice);
+    } else {
+        m_tcp->SendPacket(ns3::Create<Packet>(), r, Inet6SocketAddress::ConvertFrom(to).GetIpv6(),
+                          Inet6SocketAddress::ConvertFrom(from).GetIpv6(), m_boundnetdevice);
+    }
 }
 
 } // namespace wsk

@@ -7,6 +7,7 @@
 #ifndef WSKNS3_WSK_TCP_SOCKET_H
 #define WSKNS3_WSK_TCP_SOCKET_H
 
+#include "ns3/tcp-header.h"
 #include "ns3/tcp-socket-base.h"
 
 namespace ns3 {
@@ -21,6 +22,14 @@ class WskTcpOwner
     virtual void TcpResetReceived() = 0;                      // a RST arrived (before ns-3 closes)
     virtual void TcpStateChanged(TcpSocket::TcpStates_t from, TcpSocket::TcpStates_t to) = 0;
     virtual void TcpConnectRefused() = 0;                     // RST while connecting
+    /* Listener with conditional accept: a segment for a connection request not yet accepted. Returns true
+     * when the provider consumed it (pended, rejected, retransmitted SYN, peer abort). */
+    virtual bool TcpListenSegment(Ptr<Packet> packet, const TcpHeader& h, const Address& from, const Address& to)
+    {
+        return false;
+    }
+    /* A connection accepted by WskInspectAccept died before it was established. */
+    virtual void TcpHandshakeAborted(const Address& from) {}
 };
 
 class WskTcpSocket : public TcpSocketBase
@@ -48,6 +57,10 @@ class WskTcpSocket : public TcpSocketBase
     uint32_t CongestionWindow() const;
     uint32_t Mss() const { return GetSegSize(); }
     Time SmoothedRtt() const;
+    /* Conditional accept: run a stored SYN through the normal listen path now (SYN-ACK leaves now), and
+     * refuse one with a bare RST (the only RST an ns-3 3.37 connector acts on in SYN_SENT). */
+    void ReplaySyn(Ptr<Packet> syn, const Address& from, const Address& to);
+    void RefuseSyn(const TcpHeader& syn, const Address& from, const Address& to);
 
   protected:
     Ptr<TcpSocketBase> Fork() override;
@@ -57,6 +70,7 @@ class WskTcpSocket : public TcpSocketBase
     void ReportProgress(TcpStates_t before);
 
     WskTcpOwner* m_owner = nullptr;
+    WskTcpSocket* m_listener = nullptr; // for a forked child: the listener it came from
     bool m_streamStartKnown = false;
     SequenceNumber32 m_streamStart;
     uint32_t m_baseRcvBuf = 65535;

@@ -1,0 +1,215 @@
+/*
+ * wsk-conditional-accept.cc - SO_CONDITIONAL_ACCEPT (wsk-api.md §4.2, §8.5): every connection request
+ * reaches WskInspectEvent before any SYN-ACK leaves. Accept lets the handshake run; Reject answers the SYN
+ * with a RST; Pend keeps the SYN (absorbing the peer's retransmissions) until WskInspectComplete replays it
+ * (the SYN-ACK leaves at that moment) or refuses it. A request that dies before it is established (the
+ * peer resets it, or stops retransmitting its SYN) is reported with WskAbortEvent.
+ */
+#include "wsk-provider.h"
+
+#include "ns3/simulator.h"
+
+namespace ns3 {
+namespace wsk {
+
+static const WSK_CLIENT_LISTEN_DISPATCH*
+ListenTable(const WskSocketObj* s)
+{
+    return static_cast<const WSK_CLIENT_LISTEN_DISPATCH*>(s->clientDispatch);
+}
+
+static bool
+SameId(const WSK_INSPECT_ID& a, const WSK_INSPECT_ID& b)
+{
+    return a.Key == b.Key && a.SerialNumber == b.SerialNumber;
+}
+
+static void
+RaiseAbort(WskSocketObj* s, WSK_INSPECT_ID id)
+{
+    s->abortedInspects.push_back(id);
+    if (s->abortedInspects.size() > 1024) {
+        s->abortedInspects.erase(s->abortedInspects.begin());
+    }
+    if (s->closing || s->closed) {
+        return;
+    }
+    NTSTATUS st;
+    {
+        DriverContextGuard g(s->inst);
+        st = ListenTable(s)->WskAbortEvent(s->context, &id);
+    }
+    if (st != STATUS_SUCCESS) {
+        KrtReportFor(s->inst, 2, "WskAbortEvent", "socket %p: returned 0x%08X (must return STATUS_SUCCESS)",
+                     (void*)s->Handle(), (unsigned)st);
+    }
+}
+
+/* A pended request whose peer went quiet: ns-3 and Windows connectors send nothing when they give up, so
+ * a request with no SYN retransmission for twice the last back-off is taken as abandoned. */
+static void
+Watchdog(Ptr<WskTcpSocket> tcp, Address from, Time seen)
+{
+    auto* s = static_cast<WskSocketObj*>(tcp->GetOwner());
+    if (s == nullptr || s->closed) {
+        return;
+    }
+    auto it = s->inspects.find(from);
+    if (it == s->inspects.end() || it->second.inHandshake || it->second.lastSyn != seen) {
+        return;
+    }
+    WSK_INSPECT_ID id = it->second.id;
+    s->inspects.erase(it);
+    RaiseAbort(s, id);
+}
+
+static void
+ArmWatchdog(WskSocketObj* s, PendingInspect& pi)
+{
+    Simulator::ScheduleWithContext(s->inst->NodeId, pi.gap * 2 + MilliSeconds(1), &Watchdog, s->tcp, pi.from,
+                                   pi.lastSyn);
+}
+
+bool
+WskSocketObj::TcpListenSegment(Ptr<Packet> packet, const TcpHeader& h, const Address& from, const Address& to)
+{
+    if (!conditionalAccept || closing || closed) {
+        return false;
+    }
+    uint8_t f = h.GetFlags() & ~(TcpHeader::PSH | TcpHeader::URG | TcpHeader::CWR | TcpHeader::ECE);
+    auto it = inspects.find(from);
+    if (f == TcpHeader::SYN) {
+        if (it != inspects.end()) {
+            if (it->second.inHandshake) {
+                return false;
+            }
+            /* a retransmitted SYN of a pended request: absorbed, no second WskInspectEvent */
+            it->second.gap = Simulator::Now() - it->second.lastSyn;
+            it->second.lastSyn = Simulator::Now();
+            ArmWatchdog(this, it->second);
+            return true;
+        }
+        PendingInspect pi;
+        pi.id.Key = (ULONG_PTR)Handle();
+        pi.id.SerialNumber = ++inspectSerial;
+        pi.header = h;
+        pi.from = from;
+        pi.to = to;
+        pi.lastSyn = Simulator::Now();
+        pi.gap = Seconds(3); /* ns-3's and Windows' first SYN retransmission interval */
+        SOCKADDR_STORAGE local, remote;
+        AddressToSockaddr(to, (PSOCKADDR)&local);
+        AddressToSockaddr(from, (PSOCKADDR)&remote);
+        WSK_INSPECT_ID callbackId = pi.id;
+        WSK_INSPECT_ACTION action;
+        {
+            DriverContextGuard g(inst);
+            action = ListenTable(this)->WskInspectEvent(context, (PSOCKADDR)&local, (PSOCKADDR)&remote, &callbackId);
+        }
+        switch (action) {
+        case WskInspectAccept:
+            pi.inHandshake = true;
+            inspects[from] = pi;
+            return false; /* the normal listen path forks and sends the SYN-ACK now */
+        case WskInspectPend:
+            pi.syn = packet->Copy();
+            inspects[from] = pi;
+            ArmWatchdog(this, inspects[from]);
+            return true;
+        case WskInspectReject:
+            tcp->RefuseSyn(h, from, to);
+            return true;
+        default:
+            KrtReportFor(inst, 2, "WskInspectEvent", "socket %p: returned %d, which is not a WSK_INSPECT_ACTION; "
+                         "the request is rejected", (void*)Handle(), (int)action);
+            tcp->RefuseSyn(h, from, to);
+            return true;
+        }
+    }
+    if ((h.GetFlags() & TcpHeader::RST) && it != inspects.end() && !it->second.inHandshake) {
+        /* the peer gave up on a pended request */
+        WSK_INSPECT_ID id = it->second.id;
+        inspects.erase(it);
+        RaiseAbort(this, id);
+        return true;
+    }
+    return false;
+}
+
+void
+WskSocketObj::TcpHandshakeAborted(const Address& from)
+{
+    auto it = inspects.find(from);
+    if (it == inspects.end()) {
+        return;
+    }
+    WSK_INSPECT_ID id = it->second.id;
+    inspects.erase(it);
+    RaiseAbort(this, id);
+}
+
+void
+InspectTakeId(WskSocketObj* listener, WskSocketObj* child)
+{
+    auto it = listener->inspects.find(child->remoteAddr);
+    if (it == listener->inspects.end()) {
+        return;
+    }
+    child->hasInspectId = true;
+    child->inspectId = it->second.id;
+    listener->inspects.erase(it);
+}
+
+void
+InspectRefuseAll(WskSocketObj* listener)
+{
+    for (auto& kv : listener->inspects) {
+        if (!kv.second.inHandshake) {
+            listener->tcp->RefuseSyn(kv.second.header, kv.second.from, kv.second.to);
+        }
+    }
+    listener->inspects.clear();
+}
+
+NTSTATUS
+InspectComplete(WskSocketObj* s, PWSK_INSPECT_ID id, WSK_INSPECT_ACTION action, PIRP irp)
+{
+    const char* call = "WskInspectComplete";
+    if (!s->conditionalAccept) {
+        Misuse(s, call, "the listening socket does not have SO_CONDITIONAL_ACCEPT enabled");
+        return IrpFinish(s->inst, irp, STATUS_INVALID_DEVICE_STATE, 0);
+    }
+    if (id == nullptr || (action != WskInspectAccept && action != WskInspectReject)) {
+        Misuse(s, call, "InspectID is required and Action must be WskInspectAccept or WskInspectReject (got %d)",
+               (int)action);
+        return IrpFinish(s->inst, irp, STATUS_INVALID_PARAMETER, 0);
+    }
+    for (auto it = s->inspects.begin(); it != s->inspects.end(); ++it) {
+        PendingInspect& pi = it->second;
+        if (!SameId(pi.id, *id) || pi.inHandshake || !pi.syn) {
+            continue;
+        }
+        if (action == WskInspectAccept) {
+            pi.inHandshake = true;
+            Ptr<Packet> syn = pi.syn;
+            pi.syn = nullptr;
+            s->tcp->ReplaySyn(syn, pi.from, pi.to); /* the SYN-ACK leaves now */
+        } else {
+            s->tcp->RefuseSyn(pi.header, pi.from, pi.to);
+            s->inspects.erase(it);
+        }
+        return IrpFinish(s->inst, irp, STATUS_SUCCESS, 0);
+    }
+    for (const auto& a : s->abortedInspects) {
+        if (SameId(a, *id)) {
+            /* aborted meanwhile (WskAbortEvent came first): no connection is established */
+            return IrpFinish(s->inst, irp, STATUS_SUCCESS, 0);
+        }
+    }
+    Misuse(s, call, "InspectID {Key %lu, SerialNumber %u} names no pended request of this socket",
+           (unsigned long)id->Key, id->SerialNumber);
+    return IrpFinish(s->inst, irp, STATUS_INVALID_PARAMETER, 0);
+}
+
+} // namespace wsk
+} // namespace ns3
