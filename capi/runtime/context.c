@@ -5,6 +5,19 @@
 
 KRT_CONTEXT g_KrtCur = {NULL, NULL, PASSIVE_LEVEL};
 
+__attribute__((no_sanitize_address, no_sanitize("undefined"))) void KrtRawCopy(void *dst, const void *src, size_t n)
+{
+    volatile unsigned char *d = (volatile unsigned char *)dst;
+    const volatile unsigned char *s = (const volatile unsigned char *)src;
+    size_t words = n / sizeof(unsigned long);
+    volatile unsigned long *dw = (volatile unsigned long *)dst;
+    const volatile unsigned long *sw = (const volatile unsigned long *)src;
+    for (size_t i = 0; i < words; i++)
+        dw[i] = sw[i];
+    for (size_t i = words * sizeof(unsigned long); i < n; i++)
+        d[i] = s[i];
+}
+
 void KrtEnter(KRT_INSTANCE *inst, KTHREAD *thread, KIRQL irql, KRT_CONTEXT *saved)
 {
     *saved = g_KrtCur;

@@ -109,14 +109,18 @@ extern KRT_CONTEXT g_KrtCur;
 extern "C" {
 #endif
 
+/* Copies a driver's writable segment. It spans AddressSanitizer's redzones between the driver's globals,
+ * so it must not be instrumented (and must not call the intercepted memcpy). */
+void KrtRawCopy(void *dst, const void *src, size_t n);
+
 /* Makes inst's copy of its driver's globals the one in memory. */
 static inline void KrtActivateData(KRT_INSTANCE *inst)
 {
     if (inst != NULL && inst->DataBytes != 0 && *inst->DataOwner != inst) {
         KRT_INSTANCE *prev = *inst->DataOwner;
         if (prev != NULL)
-            memcpy(prev->DataCopy, inst->DataBase, inst->DataBytes);
-        memcpy(inst->DataBase, inst->DataCopy, inst->DataBytes);
+            KrtRawCopy(prev->DataCopy, inst->DataBase, inst->DataBytes);
+        KrtRawCopy(inst->DataBase, inst->DataCopy, inst->DataBytes);
         *inst->DataOwner = inst;
     }
 }

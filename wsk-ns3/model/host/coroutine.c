@@ -72,9 +72,10 @@ static void KcoInstallGuardHandler(void)
     if (done)
         return;
     done = 1;
+    static char altStack[64 * 1024];
     stack_t ss;
-    ss.ss_sp = malloc(64 * 1024);
-    ss.ss_size = 64 * 1024;
+    ss.ss_sp = altStack;
+    ss.ss_size = sizeof altStack;
     ss.ss_flags = 0;
     if (ss.ss_sp == NULL || sigaltstack(&ss, NULL) != 0)
         return;

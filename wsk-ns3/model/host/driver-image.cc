@@ -99,7 +99,8 @@ DriverImage::Load(const std::string& path, std::string& error)
         if (scan.end > start) {
             img->m_base = reinterpret_cast<char*>(start);
             img->m_bytes = scan.end - start;
-            img->m_pristine.assign(img->m_base, img->m_base + img->m_bytes);
+            img->m_pristine.resize(img->m_bytes);
+            KrtRawCopy(img->m_pristine.data(), img->m_base, img->m_bytes);
         }
     }
     DriverImage* raw = img.get();
@@ -120,7 +121,7 @@ DriverImage::Attach(KRT_INSTANCE* inst) const
     if (inst->DataCopy == nullptr) {
         return false;
     }
-    std::memcpy(inst->DataCopy, m_pristine.data(), m_bytes);
+    KrtRawCopy(inst->DataCopy, m_pristine.data(), m_bytes);
     return true;
 }
 
