@@ -153,3 +153,20 @@ TEST(DriverHost, DriverSymbolsAreIsolatedAndCrtHasWindowsSemantics)
     EXPECT_EQ(dlsym(RTLD_DEFAULT, "connect") != nullptr, true);
     EXPECT_NE(reinterpret_cast<void*>(dlsym(RTLD_DEFAULT, "htons")), nullptr);
 }
+
+TEST(DriverHostDeathTest, AccessViolationInADriverNamesDriverAndNode)
+{
+#if defined(__SANITIZE_ADDRESS__)
+    GTEST_SKIP() << "under AddressSanitizer the sanitizer reports the fault itself";
+#else
+    EXPECT_EXIT(
+        {
+            NodeContainer nodes;
+            nodes.Create(3);
+            ApplicationContainer apps = WskDriverHelper(Driver("drv_fault")).Install(nodes.Get(2));
+            apps.Start(Seconds(1.5));
+            Simulator::Run();
+        },
+        ::testing::ExitedWithCode(71), "access violation at address .* in driver drv_fault on node 2 \\(DriverEntry");
+#endif
+}

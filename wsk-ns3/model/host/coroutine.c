@@ -48,6 +48,10 @@ static KCO *g_freeStacks; /* recycled stacks of the default size */
 static size_t g_freeBytes;
 static const size_t kGuard = 4096;
 
+static KCO_FAULT_DESCRIBER g_describer;
+
+void KcoSetFaultDescriber(KCO_FAULT_DESCRIBER fn) { g_describer = fn; }
+
 static void KcoOnSegv(int sig, siginfo_t *info, void *uctx)
 {
     (void)uctx;
@@ -62,6 +66,14 @@ static void KcoOnSegv(int sig, siginfo_t *info, void *uctx)
             (void)!write(2, msg, (size_t)n);
         _exit(70);
     }
+    if (g_describer != NULL) {
+        char msg[512];
+        int n = g_describer(msg, sizeof msg, info->si_addr);
+        if (n > 0) {
+            (void)!write(2, msg, (size_t)n);
+            _exit(71); /* the simulated machine crashed; report it and stop rather than dump core */
+        }
+    }
     signal(sig, SIG_DFL);
     raise(sig);
 }
@@ -72,6 +84,9 @@ static void KcoInstallGuardHandler(void)
     if (done)
         return;
     done = 1;
+#ifdef KCO_ASAN
+    return; /* AddressSanitizer reports faults itself, with more detail */
+#endif
     static char altStack[64 * 1024];
     stack_t ss;
     ss.ss_sp = altStack;
@@ -85,6 +100,7 @@ static void KcoInstallGuardHandler(void)
     sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
     sigemptyset(&sa.sa_mask);
     sigaction(SIGSEGV, &sa, NULL);
+    sigaction(SIGBUS, &sa, NULL);
 }
 
 KCO *KcoCreate(size_t stackBytes, KCO_ENTRY entry, void *arg, const char *name)

@@ -24,6 +24,9 @@ int KcoFinished(const KCO *co);
 KCO *KcoCurrent(void);               /* NULL on the host stack */
 size_t KcoStackBytes(const KCO *co);
 void KcoSetDescription(KCO *co, const char *text); /* named in stack-overflow reports */
+/* Called (async-signal context) for a fault that is not a stack overflow: writes who was running. */
+typedef int (*KCO_FAULT_DESCRIBER)(char *buf, size_t size, const void *address);
+void KcoSetFaultDescriber(KCO_FAULT_DESCRIBER fn);
 
 #ifdef __cplusplus
 }

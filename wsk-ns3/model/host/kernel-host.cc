@@ -79,6 +79,22 @@ FireEvent(KhPending* p)
     delete p;
 }
 
+/* Names the driver, node and thread that faulted (runs in the SIGSEGV handler: snprintf only). */
+static int
+DescribeFault(char* buf, size_t size, const void* address)
+{
+    const KRT_INSTANCE* inst = g_KrtCur.Instance;
+    if (inst == nullptr) {
+        return 0; /* not in driver code: let the default action report it */
+    }
+    return std::snprintf(buf, size,
+                         "wsk-ns3: access violation at address %p in driver %s on node %u (%s, IRQL %u) at simulated "
+                         "t=%.9f s: the simulated machine stops here, as Windows would bug-check\n",
+                         address, inst->DriverName, inst->NodeId,
+                         g_KrtCur.Thread ? g_KrtCur.Thread->Name : "dispatch context", g_KrtCur.Irql,
+                         Simulator::Now().GetSeconds());
+}
+
 static void
 ResumeThread(KTHREAD* t)
 {
@@ -137,6 +153,8 @@ KhThreadCreate(KTHREAD* thread, size_t stackBytes)
         desc += thread->Instance->DriverName;
         desc += " on node " + std::to_string(thread->Instance->NodeId);
     }
+    static bool describer = (KcoSetFaultDescriber(&DescribeFault), true);
+    (void)describer;
     KCO* co = KcoCreate(stackBytes, (KCO_ENTRY)&KrtThreadMain, thread, desc.c_str());
     thread->Co = co;
     return co ? 0 : -1;
