@@ -90,15 +90,20 @@ ULONG KrtInstanceReportLeaks(KRT_INSTANCE *inst)
     return leaked;
 }
 
+void (*g_KrtInstanceCleanupHook)(KRT_INSTANCE *inst);
+
 void KrtInstanceDestroy(KRT_INSTANCE *inst)
 {
     if (inst == NULL)
         return;
+    if (g_KrtInstanceCleanupHook != NULL)
+        g_KrtInstanceCleanupHook(inst);
     while (!IsListEmpty(&inst->SymbolicLinks))
         free(CONTAINING_RECORD(RemoveHeadList(&inst->SymbolicLinks), KRT_SYMLINK, Link));
     while (!IsListEmpty(&inst->Threads)) {
         KTHREAD *t = CONTAINING_RECORD(RemoveHeadList(&inst->Threads), KTHREAD, InstanceLink);
         KhEventCancel(&t->WaitTimeout);
+        KhThreadRelease(t); /* a thread still blocked when the simulation ends */
         t->Magic = 0;
         free(t);
     }

@@ -64,11 +64,45 @@ struct KhPending
     KH_EVENT_FN fn;
     void* arg;
     bool cancelled;
+    KhPending* prev;
+    KhPending* next;
 };
+
+/* Records still in the simulator's queue: freed when the simulation is destroyed without running them. */
+static KhPending* g_pendingHead;
+static bool g_destroyHookArmed;
+
+static void
+Unlink(KhPending* p)
+{
+    if (p->prev) {
+        p->prev->next = p->next;
+    } else {
+        g_pendingHead = p->next;
+    }
+    if (p->next) {
+        p->next->prev = p->prev;
+    }
+}
+
+static void
+FreeAllPending()
+{
+    while (g_pendingHead != nullptr) {
+        KhPending* p = g_pendingHead;
+        g_pendingHead = p->next;
+        if (!p->cancelled && p->ev != nullptr) {
+            p->ev->impl = nullptr;
+        }
+        delete p;
+    }
+    g_destroyHookArmed = false;
+}
 
 static void
 FireEvent(KhPending* p)
 {
+    Unlink(p);
     if (!p->cancelled) {
         p->ev->impl = nullptr;
         KRT_CONTEXT saved;
@@ -135,7 +169,15 @@ extern "C" void
 KhEventSchedule(KH_EVENT* ev, KRT_INSTANCE* inst, uint64_t delayNs, KH_EVENT_FN fn, void* arg)
 {
     KhEventCancel(ev);
-    auto* p = new KhPending{ev, inst, fn, arg, false};
+    if (!g_destroyHookArmed) {
+        g_destroyHookArmed = true;
+        Simulator::ScheduleDestroy(&FreeAllPending);
+    }
+    auto* p = new KhPending{ev, inst, fn, arg, false, nullptr, g_pendingHead};
+    if (g_pendingHead) {
+        g_pendingHead->prev = p;
+    }
+    g_pendingHead = p;
     ev->impl = p;
     Simulator::ScheduleWithContext(ContextOf(inst), NanoSeconds(delayNs), &FireEvent, p);
 }

@@ -284,6 +284,24 @@ MakeIndication(const uint8_t* data, size_t n)
 
 static void FinishDeferredClose(WskSocketObj* s);
 
+WskSocketObj::~WskSocketObj()
+{
+    for (auto* ri : retained) {
+        FreeIndication(ri);
+    }
+    if (tcp) {
+        tcp->SetOwner(nullptr);
+    }
+}
+
+/* Frees a socket that was never closed (its instance is being destroyed). */
+void
+DestroySocketObject(WskSocketObj* s)
+{
+    s->handle.magic = kSocketClosed;
+    delete s;
+}
+
 void
 ConnectionDeliver(WskSocketObj* s)
 {

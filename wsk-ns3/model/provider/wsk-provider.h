@@ -182,6 +182,7 @@ struct WskSocketObj : public WskTcpOwner
     void TcpConnectRefused() override;
     bool TcpListenSegment(Ptr<Packet> packet, const TcpHeader& h, const Address& from, const Address& to) override;
     void TcpHandshakeAborted(const Address& from) override;
+    ~WskSocketObj() override;
 };
 
 constexpr uint32_t kClientMagic = 0x57534B43;  // 'WSKC'
@@ -228,6 +229,7 @@ Ptr<Node> NodeOf(const KRT_INSTANCE* inst);
 NTSTATUS CheckBindSharing(WskSocketObj* s, const Address& addr, bool wildcard, uint16_t port);
 void RememberBound(WskSocketObj* s);
 void ClientSocketClosed(WskClientObj* c);
+void ClientsOfInstanceGone(KRT_INSTANCE* inst);
 
 /* Connection sockets (wsk-connection.cc) */
 extern const WSK_PROVIDER_CONNECTION_DISPATCH g_connectionDispatch;

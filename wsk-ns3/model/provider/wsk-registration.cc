@@ -5,6 +5,8 @@
 #include "ns3/node-list.h"
 #include "ns3/tcp-l4-protocol.h"
 
+#include <set>
+
 namespace ns3 {
 namespace wsk {
 
@@ -39,6 +41,28 @@ ProviderReady(const KRT_INSTANCE* inst)
 {
     Ptr<Node> node = NodeOf(inst);
     return node && node->GetObject<TcpL4Protocol>();
+}
+
+static std::set<WskClientObj*>&
+Clients()
+{
+    static std::set<WskClientObj*> c;
+    return c;
+}
+
+void
+ClientsOfInstanceGone(KRT_INSTANCE* inst)
+{
+    auto& all = Clients();
+    for (auto it = all.begin(); it != all.end();) {
+        if ((*it)->inst == inst) {
+            (*it)->magic = 0;
+            delete *it;
+            it = all.erase(it);
+        } else {
+            ++it;
+        }
+    }
 }
 
 void
@@ -81,6 +105,7 @@ WskRegister(PWSK_CLIENT_NPI WskClientNpi, PWSK_REGISTRATION WskRegistration)
     KeInitializeEvent(&c->idle, NotificationEvent, TRUE);
     WskRegistration->ReservedRegistrationState = 1;
     WskRegistration->ReservedRegistrationContext = c;
+    Clients().insert(c);
     WskRegistration->ReservedRegistrationLock = 0;
     return STATUS_SUCCESS;
 }
@@ -183,5 +208,6 @@ WskDeregister(PWSK_REGISTRATION WskRegistration)
     c->magic = 0;
     WskRegistration->ReservedRegistrationContext = nullptr;
     WskRegistration->ReservedRegistrationState = 0;
+    Clients().erase(c);
     delete c;
 }

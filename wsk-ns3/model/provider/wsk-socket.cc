@@ -6,6 +6,7 @@
 #include "ns3/inet6-socket-address.h"
 
 #include <cstring>
+#include <set>
 
 namespace ns3 {
 namespace wsk {
@@ -18,13 +19,62 @@ BoundSockets()
     return m;
 }
 
-/* Closed sockets stay readable for a while so that a call on one is diagnosed rather than undefined. */
+/* Closed sockets stay readable for a while so that a call on one is diagnosed rather than undefined;
+ * open ones are listed so that an instance's leftovers are freed with it. */
+struct SocketRegistry
+{
+    std::deque<WskSocketObj*> quarantine;
+    std::set<WskSocketObj*> live;
+    ~SocketRegistry()
+    {
+        for (auto* s : quarantine) {
+            delete s;
+        }
+    }
+};
+
+static SocketRegistry&
+Registry()
+{
+    static SocketRegistry r;
+    return r;
+}
+
 static std::deque<WskSocketObj*>&
 Quarantine()
 {
-    static std::deque<WskSocketObj*> q;
-    return q;
+    return Registry().quarantine;
 }
+
+void DestroySocketObject(WskSocketObj* s);
+
+/* The instance is going away (simulation destroyed): free every socket it still has. */
+static void
+InstanceCleanup(KRT_INSTANCE* inst)
+{
+    auto& r = Registry();
+    for (auto it = r.live.begin(); it != r.live.end();) {
+        WskSocketObj* s = *it;
+        if (s->inst == inst) {
+            it = r.live.erase(it);
+            BoundSockets()[inst->NodeId].remove(s);
+            DestroySocketObject(s);
+        } else {
+            ++it;
+        }
+    }
+    for (auto it = r.quarantine.begin(); it != r.quarantine.end();) {
+        if ((*it)->inst == inst) {
+            delete *it;
+            it = r.quarantine.erase(it);
+        } else {
+            ++it;
+        }
+    }
+    ClientsOfInstanceGone(inst);
+}
+
+static bool g_cleanupHook = (g_KrtInstanceCleanupHook = &InstanceCleanup, true);
 
 WskSocketObj*
 SocketFromHandle(PWSK_SOCKET h, const char* call)
@@ -80,6 +130,8 @@ NewSocket(WskClientObj* client, SocketKind kind, ADDRESS_FAMILY family, USHORT t
     }
     client->sockets++;
     client->anySocketCreated = true;
+    Registry().live.insert(s);
+    (void)g_cleanupHook;
     KeClearEvent(&client->idle);
     return s;
 }
@@ -95,6 +147,7 @@ ReleaseSocket(WskSocketObj* s)
     }
     s->handle.magic = kSocketClosed;
     s->closed = true;
+    Registry().live.erase(s);
     WskClientObj* c = s->client;
     if (c != nullptr && c->magic == kClientMagic) {
         ClientSocketClosed(c);
