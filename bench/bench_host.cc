@@ -58,6 +58,7 @@ CoroutineRoundTripNs(uint64_t n)
         KcoResume(co);
     }
     auto t1 = Clock::now();
+    KcoDestroy(co); /* suspended for good: its stack can go */
     return std::chrono::duration<double, std::nano>(t1 - t0).count() / (double)n;
 }
 
