@@ -81,6 +81,46 @@ CopyToWskBuf(const WSK_BUF* b, size_t skip, const uint8_t* src, size_t n)
     }
 }
 
+/* Copies `n` bytes starting `skip` bytes into a WSK_BUF out of its MDL chain. */
+static void
+CopyFromWskBufAt(const WSK_BUF* b, size_t skip, uint8_t* dst, size_t n)
+{
+    size_t off = b->Offset + skip;
+    for (PMDL m = b->Mdl; m != nullptr && n > 0; m = m->Next) {
+        if (off >= m->ByteCount) {
+            off -= m->ByteCount;
+            continue;
+        }
+        size_t k = std::min<size_t>(n, m->ByteCount - off);
+        std::memcpy(dst, (uint8_t*)MmGetMdlVirtualAddress(m) + off, k);
+        dst += k;
+        n -= k;
+        off = 0;
+    }
+}
+
+/* A packet of `n` bytes of a pending send, read straight from the client's buffer when contiguous. */
+static Ptr<Packet>
+SendPacketOf(const PendingSend& ps, size_t n)
+{
+    if (!ps.data.empty()) {
+        return Create<Packet>(ps.data.data() + ps.handed, (uint32_t)n);
+    }
+    size_t off = ps.buf.Offset + ps.handed;
+    PMDL m = ps.buf.Mdl;
+    while (m != nullptr && off >= m->ByteCount) {
+        off -= m->ByteCount;
+        m = m->Next;
+    }
+    if (m != nullptr && off + n <= m->ByteCount) {
+        return Create<Packet>((const uint8_t*)MmGetMdlVirtualAddress(m) + off, (uint32_t)n);
+    }
+    static std::vector<uint8_t> scratch;
+    scratch.resize(n);
+    CopyFromWskBufAt(&ps.buf, ps.handed, scratch.data(), n);
+    return Create<Packet>(scratch.data(), (uint32_t)n);
+}
+
 static size_t
 BacklogSize(const WskSocketObj* s)
 {
@@ -117,13 +157,13 @@ TryPush(WskSocketObj* s)
         return;
     }
     for (auto& ps : s->sends) {
-        while (ps.handed < ps.data.size()) {
+        while (ps.handed < ps.length) {
             uint32_t avail = s->tcp->GetTxAvailable();
             if (avail == 0) {
                 return;
             }
-            size_t n = std::min<size_t>(avail, ps.data.size() - ps.handed);
-            Ptr<Packet> p = Create<Packet>(ps.data.data() + ps.handed, (uint32_t)n);
+            size_t n = std::min<size_t>(avail, ps.length - ps.handed);
+            Ptr<Packet> p = SendPacketOf(ps, n);
             if (s->tcp->Send(p, 0) < 0) {
                 return;
             }
@@ -132,7 +172,7 @@ TryPush(WskSocketObj* s)
     }
     if (s->localShutdown && !s->shutdownIssued) {
         bool allHanded = std::all_of(s->sends.begin(), s->sends.end(),
-                                     [](const PendingSend& p) { return p.handed == p.data.size(); });
+                                     [](const PendingSend& p) { return p.handed == p.length; });
         if (allHanded) {
             s->shutdownIssued = true;
             s->tcp->ShutdownSend(); /* the FIN follows the last queued byte */
@@ -200,11 +240,11 @@ WskSocketObj::TcpAcked(uint64_t acked)
     ackedBytes = acked;
     while (!sends.empty()) {
         PendingSend& ps = sends.front();
-        if (ps.handed < ps.data.size() || ps.endOffset > acked) {
+        if (ps.handed < ps.length || ps.endOffset > acked) {
             break;
         }
         PIRP irp = ps.irp;
-        size_t n = ps.data.size();
+        size_t n = ps.length;
         sends.pop_front();
         if (irp) {
             IrpCompleteLater(inst, irp, STATUS_SUCCESS, n);
@@ -510,6 +550,7 @@ OnConnected(Ptr<Socket> sock)
         PendingSend ps;
         ps.irp = nullptr;
         ps.data.swap(s->connectExData);
+        ps.length = ps.data.size();
         s->queuedBytes += ps.data.size();
         ps.endOffset = s->queuedBytes;
         s->sends.push_back(std::move(ps));
@@ -575,7 +616,7 @@ ConnectionAttachTcp(WskSocketObj* s, Ptr<WskTcpSocket> tcp)
     tcp->SetSendCallback(MakeCallback(&OnSendSpace));
     tcp->SetCloseCallbacks(MakeCallback(&OnNormalClose), MakeCallback(&OnErrorClose));
     tcp->SetConnectCallback(MakeCallback(&OnConnected), MakeCallback(&OnConnectFailed));
-    tcp->SetAttribute("SndBufSize", UintegerValue(1 << 20));
+    /* the default SndBufSize (128 KiB) as for native ns-3 sockets: TryPush refills it as ACKs free space */
 }
 
 /* ---- dispatch functions ---- */
@@ -829,8 +870,8 @@ SendCommon(WskSocketObj* s, PWSK_BUF Buffer, ULONG Flags, PIRP Irp, const char* 
     }
     PendingSend ps;
     ps.irp = Irp;
-    ps.data.resize(n);
-    CopyFromWskBuf(Buffer, ps.data.data());
+    ps.buf = *Buffer;
+    ps.length = n;
     s->queuedBytes += n;
     ps.endOffset = s->queuedBytes;
     if (IrpPend(s, Irp, call, QueueSend) == STATUS_CANCELLED) {
@@ -986,6 +1027,7 @@ ConnDisconnect(PWSK_SOCKET Socket, PWSK_BUF Buffer, ULONG Flags, PIRP Irp)
         ps.isDisconnect = true;
         ps.data.resize(n);
         CopyFromWskBuf(Buffer, ps.data.data());
+        ps.length = n;
         s->queuedBytes += n;
         ps.endOffset = s->queuedBytes;
         s->sends.push_back(std::move(ps));

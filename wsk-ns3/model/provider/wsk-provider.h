@@ -52,10 +52,14 @@ struct WskClientObj
 
 enum class SocketKind { Basic, Listen, Connection, Datagram, Stream };
 
-/* A pending WskSend: bytes copied at call time, completed when the peer acknowledged its last byte. */
+/* A pending WskSend, completed when the peer acknowledged its last byte. Its buffer stays valid (and
+ * locked) until then, so bytes are read from the client's MDLs as TCP takes them; `data` holds a
+ * private copy only for buffers the client may free early (WskConnectEx, WskDisconnect's final data). */
 struct PendingSend
 {
     PIRP irp;
+    WSK_BUF buf{};
+    size_t length = 0;
     std::vector<uint8_t> data;
     size_t handed = 0;         // bytes already given to TCP
     uint64_t endOffset = 0;    // stream offset just past its last byte
