@@ -91,9 +91,8 @@ WskSocketImpl(PWSK_CLIENT Client, ADDRESS_FAMILY AddressFamily, USHORT SocketTyp
                   Protocol);
         return IrpFinish(c->inst, Irp, STATUS_INVALID_PARAMETER, 0);
     }
-    if (kind == SocketKind::Datagram || kind == SocketKind::Stream ||
-        (kind == SocketKind::Basic && SocketType != SOCK_STREAM)) {
-        KrtReport(1, "WskSocket", "datagram, stream and non-TCP basic sockets are not implemented yet");
+    if (kind == SocketKind::Datagram || (kind == SocketKind::Basic && SocketType != SOCK_STREAM)) {
+        KrtReport(1, "WskSocket", "datagram and non-TCP basic sockets are not implemented yet");
         return IrpFinish(c->inst, Irp, STATUS_NOT_IMPLEMENTED, 0);
     }
     if (kind == SocketKind::Basic && Dispatch != nullptr) {

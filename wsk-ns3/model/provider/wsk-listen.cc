@@ -60,6 +60,11 @@ OnNewConnection(WskTcpSocket* listenerTcp, Ptr<Socket> sock, const Address&)
     WskSocketObj* child = NewSocket(listener->client, SocketKind::Connection, listener->family, SOCK_STREAM,
                                     IPPROTO_TCP, nullptr, nullptr);
     child->acceptedFromListener = true;
+    if (listener->stream) {
+        /* sockets accepted on a stream listener are stream sockets committed to the connection flow */
+        child->stream = true;
+        child->handle.header.Dispatch = &g_streamDispatch;
+    }
     child->handedToClient = false;
     child->listener = listener;
     child->connected = true;
@@ -144,14 +149,17 @@ ListenBind(PWSK_SOCKET Socket, PSOCKADDR LocalAddress, ULONG Flags, PIRP Irp)
     }
     NTSTATUS st = ListenBindTcp(s, LocalAddress, "WskBind");
     if (NT_SUCCESS(st)) {
-        /* a listening socket listens as soon as WskBind completes */
-        s->tcp->SetAcceptCallback(MakeCallback(&OnConnectionRequest),
-                                  MakeBoundCallback(&OnNewConnection, PeekPointer(s->tcp)));
-        if (s->tcp->Listen() != 0) {
-            st = STATUS_INVALID_DEVICE_STATE;
-        }
+        st = ListenStart(s); /* a listening socket listens as soon as WskBind completes */
     }
     return IrpFinish(s->inst, Irp, st, 0);
+}
+
+NTSTATUS
+ListenStart(WskSocketObj* s)
+{
+    s->tcp->SetAcceptCallback(MakeCallback(&OnConnectionRequest),
+                              MakeBoundCallback(&OnNewConnection, PeekPointer(s->tcp)));
+    return s->tcp->Listen() == 0 ? STATUS_SUCCESS : STATUS_INVALID_DEVICE_STATE;
 }
 
 static NTSTATUS WSKAPI

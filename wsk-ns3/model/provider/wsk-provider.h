@@ -125,6 +125,7 @@ struct WskSocketObj : public WskTcpOwner
     ULONG protocol;
     PVOID context;
     const void* clientDispatch;
+    const void* streamDispatch = nullptr; // a stream socket's WSK_CLIENT_STREAM_DISPATCH
     ULONG enabledEvents = 0;
     ULONG inheritEvents = 0;   // listen: connection events enabled on it (apply to accepted sockets)
     int inCallback[10] = {0};  // per event bit index: calls in progress
@@ -146,6 +147,7 @@ struct WskSocketObj : public WskTcpOwner
     bool keepAlive = false;
     bool conditionalAccept = false;
     bool acceptedFromListener = false;
+    bool stream = false;           // WSK_FLAG_STREAM_SOCKET: kind is Stream until WskListen/WskConnect commits it
     bool handedToClient = true;    // false while an accepted socket waits in the listener's queue
     bool socketConnect = false;    // created by WskSocketConnect: the connect IRP returns the socket
     bool deliverScheduled = false;
@@ -253,6 +255,10 @@ struct DriverContextGuard
 /* Listening sockets (wsk-listen.cc) */
 extern const WSK_PROVIDER_LISTEN_DISPATCH g_listenDispatch;
 NTSTATUS ListenClose(WskSocketObj* s, PIRP irp);
+NTSTATUS ListenStart(WskSocketObj* s);
+
+/* Stream sockets (wsk-stream.cc) */
+extern const WSK_PROVIDER_STREAM_DISPATCH g_streamDispatch;
 /* Conditional accept (wsk-conditional-accept.cc) */
 NTSTATUS InspectComplete(WskSocketObj* s, PWSK_INSPECT_ID id, WSK_INSPECT_ACTION action, PIRP irp);
 void InspectTakeId(WskSocketObj* listener, WskSocketObj* child);

@@ -124,6 +124,13 @@ NewSocket(WskClientObj* client, SocketKind kind, ADDRESS_FAMILY family, USHORT t
         s->handle.header.Dispatch = &g_connectionDispatch;
         s->enabledEvents = client->staticEvents & (WSK_EVENT_RECEIVE | WSK_EVENT_DISCONNECT | WSK_EVENT_SEND_BACKLOG);
         break;
+    case SocketKind::Stream:
+        /* events come with the flow it commits to (WskListen / WskConnect) */
+        s->handle.header.Dispatch = &g_streamDispatch;
+        s->stream = true;
+        s->streamDispatch = dispatch;
+        s->clientDispatch = nullptr;
+        break;
     default:
         s->handle.header.Dispatch = &g_basicDispatch;
         break;
