@@ -132,7 +132,11 @@ ConsumeBacklog(WskSocketObj* s, size_t n)
 {
     s->backlogHead += n;
     if (s->backlogHead == s->backlog.size()) {
-        s->backlog.clear();
+        if (s->backlog.capacity() > 16384) {
+            std::vector<uint8_t>().swap(s->backlog); /* idle connections should not keep a window's worth */
+        } else {
+            s->backlog.clear();
+        }
         s->backlogHead = 0;
     } else if (s->backlogHead > 65536 && s->backlogHead * 2 > s->backlog.size()) {
         s->backlog.erase(s->backlog.begin(), s->backlog.begin() + (long)s->backlogHead);
