@@ -36,6 +36,7 @@ void KhEventCancel(KH_EVENT *ev);
 /* Coroutines: one per simulated kernel thread. */
 int KhThreadCreate(struct _KTHREAD *thread, size_t stackBytes); /* 0 on success; starts via KhThreadReady */
 void KhThreadReady(struct _KTHREAD *thread);   /* schedule its resumption at the current simulated time */
+void KhThreadRunNow(struct _KTHREAD *thread);  /* from the host stack: run it until it first blocks or ends */
 void KhThreadSuspend(void);                    /* from inside a coroutine: park until KhThreadReady */
 void KhThreadExit(void) __attribute__((noreturn)); /* from inside a coroutine: finish it for good */
 void KhThreadRelease(struct _KTHREAD *thread); /* free the coroutine of a finished thread */

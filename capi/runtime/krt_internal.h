@@ -141,6 +141,9 @@ ULONG KrtInstanceReportLeaks(KRT_INSTANCE *inst);
 
 /* Threads */
 NTSTATUS KrtCreateThread(KRT_INSTANCE *inst, PKSTART_ROUTINE start, PVOID ctx, const char *name, KTHREAD **out);
+/* The same, but the thread runs at once (the host's DriverEntry/DriverUnload threads): most finish without
+ * blocking, so their stack is reused by the next one instead of 100,000 stacks existing at once. */
+NTSTATUS KrtCreateThreadRunNow(KRT_INSTANCE *inst, PKSTART_ROUTINE start, PVOID ctx, const char *name);
 void KrtThreadDereference(KTHREAD *t);
 void KrtCancelWaits(KRT_INSTANCE *inst);
 

@@ -39,7 +39,21 @@ static KTHREAD *KrtAsThread(PVOID p)
     return NULL;
 }
 
+static NTSTATUS KrtCreateThreadImpl(KRT_INSTANCE *inst, PKSTART_ROUTINE start, PVOID ctx, const char *name,
+                                    KTHREAD **out, BOOLEAN runNow);
+
 NTSTATUS KrtCreateThread(KRT_INSTANCE *inst, PKSTART_ROUTINE start, PVOID ctx, const char *name, KTHREAD **out)
+{
+    return KrtCreateThreadImpl(inst, start, ctx, name, out, FALSE);
+}
+
+NTSTATUS KrtCreateThreadRunNow(KRT_INSTANCE *inst, PKSTART_ROUTINE start, PVOID ctx, const char *name)
+{
+    return KrtCreateThreadImpl(inst, start, ctx, name, NULL, TRUE);
+}
+
+static NTSTATUS KrtCreateThreadImpl(KRT_INSTANCE *inst, PKSTART_ROUTINE start, PVOID ctx, const char *name,
+                                    KTHREAD **out, BOOLEAN runNow)
 {
     KTHREAD *t = calloc(1, sizeof *t);
     if (t == NULL)
@@ -60,9 +74,12 @@ NTSTATUS KrtCreateThread(KRT_INSTANCE *inst, PKSTART_ROUTINE start, PVOID ctx, c
         free(t);
         return STATUS_INSUFFICIENT_RESOURCES;
     }
-    KhThreadReady(t);
     if (out)
         *out = t;
+    if (runNow)
+        KhThreadRunNow(t);
+    else
+        KhThreadReady(t);
     return STATUS_SUCCESS;
 }
 

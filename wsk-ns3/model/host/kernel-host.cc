@@ -209,6 +209,12 @@ KhThreadReady(KTHREAD* thread)
 }
 
 extern "C" void
+KhThreadRunNow(KTHREAD* thread)
+{
+    ResumeThread(thread);
+}
+
+extern "C" void
 KhThreadSuspend(void)
 {
     KcoYield();

@@ -262,10 +262,7 @@ WskDriverApp::StartApplication()
     }
     m_inst->DriverObject.DriverInit = reinterpret_cast<PDRIVER_INITIALIZE>(m_image->DriverEntry());
     m_state = LOADING;
-    KRT_CONTEXT saved;
-    KrtEnter(m_inst, nullptr, PASSIVE_LEVEL, &saved);
-    NTSTATUS s = KrtCreateThread(m_inst, &WskDriverApp::EntryThread, this, "DriverEntry", nullptr);
-    KrtLeave(&saved);
+    NTSTATUS s = KrtCreateThreadRunNow(m_inst, &WskDriverApp::EntryThread, this, "DriverEntry");
     if (!NT_SUCCESS(s)) {
         Fail("cannot create the DriverEntry thread");
     }
@@ -287,10 +284,7 @@ WskDriverApp::StopApplication()
         return;
     }
     m_state = UNLOADING;
-    KRT_CONTEXT saved;
-    KrtEnter(m_inst, nullptr, PASSIVE_LEVEL, &saved);
-    KrtCreateThread(m_inst, &WskDriverApp::UnloadThread, this, "DriverUnload", nullptr);
-    KrtLeave(&saved);
+    KrtCreateThreadRunNow(m_inst, &WskDriverApp::UnloadThread, this, "DriverUnload");
 }
 
 } // namespace ns3
