@@ -216,6 +216,12 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT drv, PUNICODE_STRING path)
     st = Sync(irp, &ev, d->WskBind(g_listen, (PSOCKADDR)&any, 0, irp));
     DbgPrint("bind 0x%08x\n", st);
     if (g_probeLate) {
+        /* an InspectID that names no pended request */
+        WSK_INSPECT_ID bogus = {(ULONG_PTR)0x1234, 0xBADu};
+        NTSTATUS r1 = Sync(irp, &ev, d->WskInspectComplete(g_listen, &bogus, WskInspectAccept, irp));
+        DbgPrint("WskInspectComplete unknown id 0x%08x\n", r1);
+        NTSTATUS r2 = Sync(irp, &ev, d->WskInspectComplete(g_listen, &bogus, WskInspectPend, irp));
+        DbgPrint("WskInspectComplete with Pend 0x%08x\n", r2);
         /* after bind the option is refused, as documented (and diagnosed as a driver error) */
         NTSTATUS late = Sync(irp, &ev, d->WskControlSocket(g_listen, WskSetOption, SO_CONDITIONAL_ACCEPT, SOL_SOCKET,
                                                            sizeof on, &on, 0, NULL, NULL, irp));
