@@ -6,7 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PACKAGES=(build-essential cmake ccache pkg-config ns3 libns3-dev libgsl-dev libxml2-dev libsqlite3-dev
-          libgtest-dev googletest python3 python3-cffi python3-matplotlib python3-yaml python3-pytest)
+          libgtest-dev googletest python3 python3-cffi python3-matplotlib python3-yaml python3-pytest
+          libyaml-cpp-dev)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

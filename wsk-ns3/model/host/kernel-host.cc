@@ -4,6 +4,7 @@
  */
 #include "coroutine.h"
 #include "instance-host.h"
+#include "../latency/latency-recorder.h"
 
 #include "ns3/simulator.h"
 
@@ -205,7 +206,10 @@ KhThreadCreate(KTHREAD* thread, size_t stackBytes)
 extern "C" void
 KhThreadReady(KTHREAD* thread)
 {
-    Simulator::ScheduleWithContext(ContextOf(thread->Instance), Seconds(0), &ResumeThread, thread);
+    /* host latency model (doc/latency.md): a readied thread runs after the thread wake-up delay; off: at once */
+    Time delay = LatencyModel::Enabled(LatencySource::ThreadWakeup) ? LatencyModel::Sample(LatencySource::ThreadWakeup)
+                                                                     : Time(0);
+    Simulator::ScheduleWithContext(ContextOf(thread->Instance), delay, &ResumeThread, thread);
 }
 
 extern "C" void

@@ -148,7 +148,9 @@ WskTcpSocket::DoForwardUp(Ptr<Packet> packet, const Address& fromAddress, const 
     if ((flags & TcpHeader::RST) && m_owner != nullptr) {
         if (m_state == SYN_SENT) {
             /* ns-3 ignores RST|ACK in SYN_SENT; a refused connect must fail at once (RFC 793). */
-            bool acceptable = !(flags & TcpHeader::ACK) || h.GetAckNumber() == m_tcb->m_nextTxSequence;
+            /* the SYN consumed ISN (= nextTxSequence while in SYN_SENT): an acceptable RST|ACK acks ISN+1 */
+            bool acceptable = !(flags & TcpHeader::ACK) ||
+                              h.GetAckNumber() == m_tcb->m_nextTxSequence.Get() + SequenceNumber32(1);
             if (acceptable) {
                 CancelAllTimers();
                 m_state = CLOSED;

@@ -1,0 +1,188 @@
+"""wskns3 - run Windows WSK kernel drivers on ns-3 topologies from Python.
+
+A thin layer (Debian's python3-cffi, ABI mode) over libwskns3's C API (wsk-ns3/helper/wsk-c-api.h):
+
+    import wskns3
+    sim = wskns3.Simulation.from_topology("dumbbell:5", duration=2, seed=1)
+    sim.add_group("server", "right", "scn_echo_server", {"Port": 5000})
+    sim.add_group("client", "left", "scn_echo_client",
+                  {"Server": "${server_ip@index}", "Port": 5000, "Count": 10}, start=0.1)
+    result = sim.run()            # or sim.run(out="out/py") to also write CSV, JSON and plots
+    print(result.table)
+    print(result.summary["groups"]["client"]["result_fields"]["verified"])
+
+libwskns3.so is found through $WSKNS3_LIB, else ../build/libwskns3.so next to this package. It is opened
+with RTLD_GLOBAL because the drivers resolve their kernel imports (Ke*, Io*, Wsk*) from it. ns-3 has one
+simulator per process: run one Simulation at a time.
+"""
+import json
+import os
+
+from cffi import FFI
+
+__all__ = ["Simulation", "Result", "WskNs3Error", "library_path", "driver_dir", "version"]
+
+_CDEF = """
+const char* wskns3_version(void);
+const char* wskns3_last_error(void);
+int wskns3_set_driver_dir(const char* dir);
+const char* wskns3_driver_dir(void);
+void wskns3_reset(void);
+int wskns3_load_scenario(const char* path, const char* const* overrides, int count);
+int wskns3_load_scenario_text(const char* yaml, const char* name, const char* const* overrides, int count);
+int wskns3_new_topology(const char* topo, double duration_s, unsigned seed);
+int wskns3_add_group(const char* name, const char* nodes, const char* driver, const char* parameters, double start_s);
+int wskns3_set(const char* key_equals_value);
+int wskns3_run(const char* out_dir, int progress);
+const char* wskns3_summary_json(void);
+const char* wskns3_latency_csv(void);
+const char* wskns3_results_csv(void);
+const char* wskns3_log(void);
+const char* wskns3_summary_table(void);
+const char* wskns3_out_dir(void);
+unsigned wskns3_driver_errors(void);
+unsigned wskns3_node_count(void);
+const char* wskns3_scenario_source(void);
+"""
+
+_ffi = FFI()
+_ffi.cdef(_CDEF)
+_lib = None
+
+
+class WskNs3Error(Exception):
+    """Bad input (the message names file, line and field) or a run that could not start."""
+
+
+def library_path():
+    env = os.environ.get("WSKNS3_LIB")
+    if env:
+        return env
+    here = os.path.dirname(os.path.abspath(__file__))
+    return os.path.normpath(os.path.join(here, "..", "..", "build", "libwskns3.so"))
+
+
+def _load():
+    global _lib
+    if _lib is None:
+        path = library_path()
+        if not os.path.exists(path):
+            raise WskNs3Error("libwskns3.so not found at %s (build it, or set WSKNS3_LIB)" % path)
+        _lib = _ffi.dlopen(path, _ffi.RTLD_NOW | _ffi.RTLD_GLOBAL)
+    return _lib
+
+
+def _s(p):
+    return _ffi.string(p).decode("utf-8", "replace") if p != _ffi.NULL else ""
+
+
+def _check(rc):
+    if rc != 0:
+        raise WskNs3Error(_s(_load().wskns3_last_error()))
+
+
+def version():
+    return _s(_load().wskns3_version())
+
+
+def driver_dir(new=None):
+    """The directory driver names resolve in (default <build>/drivers); set it with driver_dir(path)."""
+    lib = _load()
+    if new is not None:
+        lib.wskns3_set_driver_dir(os.fspath(new).encode())
+    return _s(lib.wskns3_driver_dir())
+
+
+def _overrides(sets):
+    items = []
+    for k, v in (sets or {}).items():
+        items.append(_ffi.new("char[]", ("%s=%s" % (k, v)).encode()))
+    arr = _ffi.new("const char*[]", items) if items else _ffi.NULL
+    return arr, len(items), items  # keep items alive
+
+
+class Result:
+    """What a run produced: exit status, summary (parsed summary.json), CSV texts, log, table."""
+
+    def __init__(self, status):
+        lib = _load()
+        self.status = status  # 0 ok, 1 driver errors or failed expectations
+        self.summary_json = _s(lib.wskns3_summary_json())
+        self.summary = json.loads(self.summary_json) if self.summary_json else {}
+        self.latency_csv = _s(lib.wskns3_latency_csv())
+        self.results_csv = _s(lib.wskns3_results_csv())
+        self.log = _s(lib.wskns3_log())
+        self.table = _s(lib.wskns3_summary_table())
+        self.out_dir = _s(lib.wskns3_out_dir()) or None
+        self.driver_errors = lib.wskns3_driver_errors()
+        self.nodes = lib.wskns3_node_count()
+
+    @property
+    def ok(self):
+        return self.status == 0
+
+    def results(self, group):
+        """The parsed RESULT lines of a group: a list of dicts (node, ip, tag and the key=value fields)."""
+        return self.summary["groups"][group]["results"]
+
+    def latency(self, kind=None, group=None):
+        """Percentiles {count, p50_ns, p90_ns, p99_ns, max_ns} per kind (or of one kind)."""
+        src = self.summary["latency_by_kind"] if group is None else self.summary["groups"][group]["latency_by_kind"]
+        return src if kind is None else src.get(kind)
+
+    def __repr__(self):
+        return "<wskns3.Result status=%d nodes=%d driver_errors=%d>" % (self.status, self.nodes, self.driver_errors)
+
+
+class Simulation:
+    """One scenario: from a YAML file or text, or built from a topology string and groups."""
+
+    def __init__(self):
+        _load()
+
+    @classmethod
+    def from_file(cls, path, sets=None):
+        sim = cls()
+        arr, n, _keep = _overrides(sets)
+        _check(_load().wskns3_load_scenario(os.fspath(path).encode(), arr, n))
+        return sim
+
+    @classmethod
+    def from_yaml(cls, text, name="<python>", sets=None):
+        sim = cls()
+        arr, n, _keep = _overrides(sets)
+        _check(_load().wskns3_load_scenario_text(text.encode(), name.encode(), arr, n))
+        return sim
+
+    @classmethod
+    def from_topology(cls, topo, duration=10.0, seed=1):
+        """topo: "two_nodes", "dumbbell:N", "star:N", "tree:D,F", "fat_tree:K", "grid:R,C", "file:FMT:PATH"."""
+        sim = cls()
+        _check(_load().wskns3_new_topology(topo.encode(), float(duration), int(seed)))
+        return sim
+
+    def add_group(self, name, nodes, driver, parameters=None, start=0.0):
+        """nodes: a role selector ("spokes", "left[0:10]"); driver: a name in driver_dir() or a .so path;
+        parameters: dict (registry values; "${server_ip}" etc. substituted)."""
+        if isinstance(parameters, dict):
+            parameters = ";".join("%s=%s" % (k, v) for k, v in parameters.items())
+        _check(_load().wskns3_add_group(name.encode(), nodes.encode(), os.fspath(driver).encode(),
+                                        (parameters or "").encode(), float(start)))
+        return self
+
+    def set(self, key, value):
+        """Override a scenario field, e.g. set("latency.preset", "typical")."""
+        _check(_load().wskns3_set(("%s=%s" % (key, value)).encode()))
+        return self
+
+    def run(self, out=None, progress=False):
+        lib = _load()
+        rc = lib.wskns3_run(os.fspath(out).encode() if out else _ffi.NULL, 1 if progress else 0)
+        if rc == 2:
+            raise WskNs3Error(_s(lib.wskns3_last_error()))
+        return Result(rc)
+
+    @property
+    def source(self):
+        """The YAML the scenario was built from (or the file path)."""
+        return _s(_load().wskns3_scenario_source())
