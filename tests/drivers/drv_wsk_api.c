@@ -59,9 +59,11 @@ static VOID CaseSocket(PWT_SYNC Sync)
         DbgPrint("RESULT socket_%s=0x%08X socket_%s_information_set=%d socket_%s_dispatch_set=%d\n",
                  kinds[i].Name, (ULONG)status, kinds[i].Name, socket != NULL, kinds[i].Name,
                  socket != NULL && socket->Dispatch != NULL);
-        if (socket != NULL && socket->Dispatch != NULL)
-            DbgPrint("RESULT close_%s=0x%08X close_%s_information=%Iu\n", kinds[i].Name,
-                     (ULONG)WtCloseSocket(Sync, socket), kinds[i].Name, Sync->Irp->IoStatus.Information);
+        if (socket != NULL && socket->Dispatch != NULL) {
+            status = WtCloseSocket(Sync, socket);
+            DbgPrint("RESULT close_%s=0x%08X close_%s_information=%Iu\n", kinds[i].Name, (ULONG)status,
+                     kinds[i].Name, Sync->Irp->IoStatus.Information);
+        }
     }
 }
 

@@ -23,45 +23,6 @@
 #define WT_FN static __inline__ WT_UNUSED
 
 /* ---------------------------------------------------------------------------------------------------
- * Registry API. The WDK declares these in wdm.h; until capi/ does, declare the documented prototypes
- * here (the guard drops this block as soon as <ntddk.h> provides them).
- * --------------------------------------------------------------------------------------------------- */
-#ifndef REG_DWORD
-#define REG_NONE 0
-#define REG_SZ 1
-#define REG_EXPAND_SZ 2
-#define REG_BINARY 3
-#define REG_DWORD 4
-typedef enum _KEY_VALUE_INFORMATION_CLASS {
-    KeyValueBasicInformation,
-    KeyValueFullInformation,
-    KeyValuePartialInformation,
-    KeyValueFullInformationAlign64,
-    KeyValuePartialInformationAlign64,
-    KeyValueLayerInformation,
-    MaxKeyValueInfoClass
-} KEY_VALUE_INFORMATION_CLASS;
-typedef struct _KEY_VALUE_PARTIAL_INFORMATION {
-    ULONG TitleIndex;
-    ULONG Type;
-    ULONG DataLength;
-    UCHAR Data[1];
-} KEY_VALUE_PARTIAL_INFORMATION, *PKEY_VALUE_PARTIAL_INFORMATION;
-EXTERN_C_START
-NTSYSAPI NTSTATUS NTAPI ZwOpenKey(PHANDLE KeyHandle, ACCESS_MASK DesiredAccess, POBJECT_ATTRIBUTES ObjectAttributes);
-NTSYSAPI NTSTATUS NTAPI ZwQueryValueKey(HANDLE KeyHandle, PUNICODE_STRING ValueName,
-                                        KEY_VALUE_INFORMATION_CLASS KeyValueInformationClass,
-                                        PVOID KeyValueInformation, ULONG Length, PULONG ResultLength);
-EXTERN_C_END
-#endif
-#ifndef KEY_QUERY_VALUE
-#define KEY_QUERY_VALUE 0x0001
-#endif
-#ifndef KEY_READ
-#define KEY_READ 0x20019
-#endif
-
-/* ---------------------------------------------------------------------------------------------------
  * Driver configuration: "<RegistryPath>\Parameters" (WskDriverApp attribute "Parameters")
  * --------------------------------------------------------------------------------------------------- */
 

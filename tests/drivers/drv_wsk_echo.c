@@ -117,8 +117,17 @@ static VOID Run(PWT_SYNC Sync)
              (int)stalled, failedCall, (ULONG)failed);
 
     if (!stalled && NT_SUCCESS(failed)) {
+        /* graceful close: our FIN, then wait for the peer's (a receive completing with 0 bytes), then close */
         status = WtSyncEnd(Sync, "WskDisconnect", WT_CONN(socket)->WskDisconnect(socket, NULL, 0, WtSyncBegin(Sync)));
         DbgPrint("RESULT echo_disconnect=0x%08X\n", (ULONG)status);
+        if (NT_SUCCESS(status)) {
+            receiveWskBuf = WtWskBuf(&receiveBuffer, g_chunk);
+            WtSyncIssued(&receive, "WskReceive",
+                         WT_CONN(socket)->WskReceive(socket, &receiveWskBuf, 0, WtSyncBegin(&receive)));
+            status = WtSyncWaitMs(&receive, 20000);
+            DbgPrint("RESULT echo_peer_closed=%d echo_final_receive=0x%08X\n",
+                     NT_SUCCESS(status) && receive.Irp->IoStatus.Information == 0, (ULONG)status);
+        }
     }
 close:
     DbgPrint("RESULT echo_close=0x%08X\n", (ULONG)WtCloseSocket(Sync, socket));

@@ -10,8 +10,10 @@
  *   After = none | close | abort   what the server does AfterDelayMs after sending (source mode): a graceful
  *           WskDisconnect or an abortive one (WSK_FLAG_ABORTIVE)
  *   Quiet (0): 1 = no per-connection lines
- * On a peer's graceful disconnect the server disconnects gracefully too, then closes; on an abortive one it
- * closes. Every observation is a "RESULT server_..." line; totals are printed at unload.
+ * Each connection's source script runs on a system thread of its own (so connections proceed concurrently);
+ * closing is done by a worker thread, because callbacks must not wait. On a peer's graceful disconnect the
+ * server disconnects gracefully too, then closes; on an abortive one it closes. Every observation is a
+ * "RESULT server_..." line; totals are printed at unload.
  */
 #include "drv_wsk_common.h"
 
@@ -29,6 +31,8 @@ typedef struct _SRV_CONN {
     LIST_ENTRY WorkLink; /* g_work, while Queued */
     BOOLEAN Queued;
     BOOLEAN Closing;
+    BOOLEAN SourceActive; /* a source thread is sending on it */
+    BOOLEAN ClosePending; /* the peer closed while it was */
     BOOLEAN LocalDisconnected;
     ULONG Work;
     PWSK_SOCKET Socket;
@@ -56,6 +60,9 @@ static BOOLEAN g_stopping;
 static KEVENT g_workEvent;
 static KEVENT g_stop;
 static PETHREAD g_worker;
+#define MAX_SOURCE_THREADS 64
+static PETHREAD g_sourceThreads[MAX_SOURCE_THREADS];
+static ULONG g_sourceThreadCount;
 
 static ULONG g_port, g_family, g_mode, g_after, g_bytes, g_chunk, g_intervalMs, g_delayMs, g_afterDelayMs, g_quiet;
 
@@ -260,6 +267,53 @@ static VOID SrvRunSource(PSRV_CONN Conn, PWT_SYNC Sync)
              Conn->Id, g_after == AFTER_ABORT, (ULONG)status);
 }
 
+/* Source mode: each connection runs its script on its own thread, so connections proceed concurrently. */
+static KSTART_ROUTINE SrvSourceThread;
+static VOID SrvSourceThread(PVOID Context)
+{
+    PSRV_CONN conn = (PSRV_CONN)Context;
+    WT_SYNC sync;
+    BOOLEAN closePending;
+    KIRQL irql;
+    if (NT_SUCCESS(WtSyncInit(&sync))) {
+        SrvRunSource(conn, &sync);
+        WtSyncFree(&sync);
+    } else {
+        DbgPrint("RESULT server_setup_failed=irp\n");
+    }
+    KeAcquireSpinLock(&g_lock, &irql);
+    conn->SourceActive = FALSE;
+    closePending = conn->ClosePending;
+    KeReleaseSpinLock(&g_lock, irql);
+    if (closePending)
+        SrvQueueWork(conn, WORK_PEER_CLOSED);
+    SrvConnRelease(conn);
+    PsTerminateSystemThread(STATUS_SUCCESS);
+}
+
+/* Starts the source script of a connection on its own thread (on the worker if too many are running). */
+static VOID SrvStartSource(PSRV_CONN Conn, PWT_SYNC Sync)
+{
+    KIRQL irql;
+    ULONG slot = MAX_SOURCE_THREADS;
+    KeAcquireSpinLock(&g_lock, &irql);
+    if (g_sourceThreadCount < MAX_SOURCE_THREADS && !Conn->Closing) {
+        slot = g_sourceThreadCount++;
+        Conn->SourceActive = TRUE;
+    }
+    KeReleaseSpinLock(&g_lock, irql);
+    if (slot == MAX_SOURCE_THREADS) {
+        SrvRunSource(Conn, Sync);
+        return;
+    }
+    InterlockedIncrement(&Conn->Refs);
+    if (!NT_SUCCESS(WtStartThread(SrvSourceThread, Conn, &g_sourceThreads[slot]))) {
+        Conn->SourceActive = FALSE;
+        SrvConnRelease(Conn);
+        SrvRunSource(Conn, Sync);
+    }
+}
+
 /* Closes a connection the worker or unload has taken out of g_conns. */
 static VOID SrvClose(PSRV_CONN Conn, PWT_SYNC Sync)
 {
@@ -331,9 +385,17 @@ static VOID SrvWorker(PVOID Context)
             continue;
         }
         if ((work & WORK_START) && !conn->Closing)
-            SrvRunSource(conn, &sync);
-        if ((work & WORK_PEER_CLOSED) && SrvDetach(conn))
-            SrvClose(conn, &sync);
+            SrvStartSource(conn, &sync);
+        if (work & WORK_PEER_CLOSED) {
+            BOOLEAN later;
+            KeAcquireSpinLock(&g_lock, &irql);
+            later = conn->SourceActive;
+            if (later)
+                conn->ClosePending = TRUE; /* its source thread queues the close again when it is done */
+            KeReleaseSpinLock(&g_lock, irql);
+            if (!later && SrvDetach(conn))
+                SrvClose(conn, &sync);
+        }
         SrvConnRelease(conn);
     }
     WtSyncFree(&sync);
@@ -352,6 +414,8 @@ static VOID DriverUnload(PDRIVER_OBJECT DriverObject)
     KeReleaseSpinLock(&g_lock, irql);
     KeSetEvent(&g_stop, IO_NO_INCREMENT, FALSE);
     WtJoinThread(&g_worker);
+    for (ULONG i = 0; i < g_sourceThreadCount; i++)
+        WtJoinThread(&g_sourceThreads[i]);
 
     if (NT_SUCCESS(WtSyncInit(&sync))) {
         if (g_listener != NULL)
@@ -371,13 +435,13 @@ static VOID DriverUnload(PDRIVER_OBJECT DriverObject)
         WtSyncFree(&sync);
     }
     DbgPrint("RESULT server_accepted=%d server_max_live=%d server_rx_bytes=%I64d server_tx_bytes=%I64d "
-             "server_disconnect_graceful=%d server_disconnect_abortive=%d server_send_failures=%d "
+             "server_total_disconnect_graceful=%d server_total_disconnect_abortive=%d server_send_failures=%d "
              "server_not_functional=%d server_accept_null=%d\n",
              g_accepted, g_maxLive, g_rxBytes, g_txBytes, g_discGraceful, g_discAbortive, g_sendFailures,
              g_notFunctional, g_acceptNull);
     WtReportIrpChecks();
     WtWskClose(&g_wsk);
-    DbgPrint("RESULT server_unloaded=1\n");
+    DbgPrint("RESULT unloaded=1\n");
 }
 
 NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)

@@ -40,9 +40,17 @@ TwoNodes(const std::string& dataRate, const std::string& delay, double lossRate)
     ipv4.SetBase("10.1.1.0", "255.255.255.0");
     ipv4.Assign(devices);
 
+    /* Ipv6AddressHelper::Assign would derive the host part from the MAC address (2001:db8::200:ff:fe00:1);
+     * the documented addresses are set explicitly instead. */
     Ipv6AddressHelper ipv6;
-    ipv6.SetBase(Ipv6Address("2001:db8::"), Ipv6Prefix(64));
-    ipv6.Assign(devices);
+    ipv6.AssignWithoutAddress(devices);
+    const char* v6[2] = {kNode0Ipv6, kNode1Ipv6};
+    for (uint32_t i = 0; i < 2; i++) {
+        Ptr<Ipv6> ip = nodes.Get(i)->GetObject<Ipv6>();
+        int32_t index = ip->GetInterfaceForDevice(devices.Get(i));
+        ip->AddAddress(index, Ipv6InterfaceAddress(Ipv6Address(v6[i]), Ipv6Prefix(64)));
+        ip->SetUp(index);
+    }
     return nodes;
 }
 

@@ -91,8 +91,8 @@ WskSocketImpl(PWSK_CLIENT Client, ADDRESS_FAMILY AddressFamily, USHORT SocketTyp
                   Protocol);
         return IrpFinish(c->inst, Irp, STATUS_INVALID_PARAMETER, 0);
     }
-    if (kind == SocketKind::Datagram || (kind == SocketKind::Basic && SocketType != SOCK_STREAM)) {
-        KrtReport(1, "WskSocket", "datagram and non-TCP basic sockets are not implemented yet");
+    if (SocketType == SOCK_RAW) {
+        KrtReport(1, "WskSocket", "SOCK_RAW sockets are not implemented");
         return IrpFinish(c->inst, Irp, STATUS_NOT_IMPLEMENTED, 0);
     }
     if (kind == SocketKind::Basic && Dispatch != nullptr) {
@@ -229,50 +229,19 @@ WskControlClientImpl(PWSK_CLIENT Client, ULONG ControlCode, SIZE_T InputSize, PV
     }
 }
 
-static NTSTATUS WSKAPI
-WskGetAddressInfoStub(PWSK_CLIENT Client, PUNICODE_STRING NodeName, PUNICODE_STRING ServiceName, ULONG NameSpace,
-                      GUID* Provider, PADDRINFOEXW Hints, PADDRINFOEXW* Result, PEPROCESS OwningProcess,
-                      PETHREAD OwningThread, PIRP Irp)
-{
-    (void)Client, (void)NodeName, (void)ServiceName, (void)NameSpace, (void)Provider, (void)Hints;
-    (void)Result, (void)OwningProcess, (void)OwningThread;
-    if (Irp == nullptr) {
-        return STATUS_INVALID_PARAMETER;
-    }
-    KrtReport(1, "WskGetAddressInfo", "name resolution is not implemented yet");
-    if (!IrpAccept(g_KrtCur.Instance, Irp, "WskGetAddressInfo", nullptr)) {
-        return STATUS_INVALID_PARAMETER;
-    }
-    return IrpCompleteNow(Irp, STATUS_NOT_IMPLEMENTED, 0);
-}
-
-static VOID WSKAPI
-WskFreeAddressInfoStub(PWSK_CLIENT Client, PADDRINFOEXW AddrInfo)
-{
-    (void)Client;
-    (void)AddrInfo;
-}
-
-static NTSTATUS WSKAPI
-WskGetNameInfoStub(PWSK_CLIENT Client, PSOCKADDR SockAddr, ULONG SockAddrLength, PUNICODE_STRING NodeName,
-                   PUNICODE_STRING ServiceName, ULONG Flags, PEPROCESS OwningProcess, PETHREAD OwningThread, PIRP Irp)
-{
-    (void)Client, (void)SockAddr, (void)SockAddrLength, (void)NodeName, (void)ServiceName, (void)Flags;
-    (void)OwningProcess, (void)OwningThread;
-    if (Irp == nullptr) {
-        return STATUS_INVALID_PARAMETER;
-    }
-    KrtReport(1, "WskGetNameInfo", "name resolution is not implemented yet");
-    if (!IrpAccept(g_KrtCur.Instance, Irp, "WskGetNameInfo", nullptr)) {
-        return STATUS_INVALID_PARAMETER;
-    }
-    return IrpCompleteNow(Irp, STATUS_NOT_IMPLEMENTED, 0);
-}
+/* Name resolution is in wsk-names.cc. */
+NTSTATUS WSKAPI WskGetAddressInfoImpl(PWSK_CLIENT Client, PUNICODE_STRING NodeName, PUNICODE_STRING ServiceName,
+                                      ULONG NameSpace, GUID* Provider, PADDRINFOEXW Hints, PADDRINFOEXW* Result,
+                                      PEPROCESS OwningProcess, PETHREAD OwningThread, PIRP Irp);
+VOID WSKAPI WskFreeAddressInfoImpl(PWSK_CLIENT Client, PADDRINFOEXW AddrInfo);
+NTSTATUS WSKAPI WskGetNameInfoImpl(PWSK_CLIENT Client, PSOCKADDR SockAddr, ULONG SockAddrLength,
+                                   PUNICODE_STRING NodeName, PUNICODE_STRING ServiceName, ULONG Flags,
+                                   PEPROCESS OwningProcess, PETHREAD OwningThread, PIRP Irp);
 
 extern const WSK_PROVIDER_DISPATCH g_providerDispatch;
 const WSK_PROVIDER_DISPATCH g_providerDispatch = {
     MAKE_WSK_VERSION(1, 0), 0, WskSocketImpl, WskSocketConnectImpl, WskControlClientImpl,
-    WskGetAddressInfoStub, WskFreeAddressInfoStub, WskGetNameInfoStub,
+    WskGetAddressInfoImpl, WskFreeAddressInfoImpl, WskGetNameInfoImpl,
 };
 
 } // namespace wsk

@@ -6,6 +6,10 @@
  */
 #include "wsk-provider.h"
 
+#include "latency-recorder.h"
+
+
+
 #include "ns3/inet-socket-address.h"
 #include "ns3/inet6-socket-address.h"
 #include "ns3/ipv4.h"
@@ -19,11 +23,25 @@
 namespace ns3 {
 namespace wsk {
 
+using namespace LatencyKind;
+
 static WskSocketObj*
 OwnerOf(Ptr<Socket> sock)
 {
     auto* t = dynamic_cast<WskTcpSocket*>(PeekPointer(sock));
     return t ? static_cast<WskSocketObj*>(t->GetOwner()) : nullptr;
+}
+
+static int64_t
+NowNs()
+{
+    return Simulator::Now().GetNanoSeconds();
+}
+
+static uint64_t
+SocketId(WskSocketObj* s)
+{
+    return s->serial;
 }
 
 static const WSK_CLIENT_CONNECTION_DISPATCH*
@@ -132,6 +150,8 @@ ConsumeBacklog(WskSocketObj* s, size_t n)
 {
     s->backlogHead += n;
     if (s->backlogHead == s->backlog.size()) {
+        s->backlogWireNs = -1;
+        s->backlogDeliveryNs = -1;
         if (s->backlog.capacity() > 16384) {
             std::vector<uint8_t>().swap(s->backlog); /* idle connections should not keep a window's worth */
         } else {
@@ -249,9 +269,14 @@ WskSocketObj::TcpAcked(uint64_t acked)
         }
         PIRP irp = ps.irp;
         size_t n = ps.length;
+        int64_t issued = ps.issuedNs;
         sends.pop_front();
         if (irp) {
             IrpCompleteLater(inst, irp, STATUS_SUCCESS, n);
+            if (LatencyRecorder::Enabled()) {
+                LatencyRecorder::Add(inst->NodeId, serial, kSendIrp, n, -1, issued, -1, -1,
+                                     Simulator::Now().GetNanoSeconds());
+            }
         }
     }
     TryPush(this);
@@ -289,8 +314,12 @@ ServeReceives(WskSocketObj* s)
         }
         PIRP irp = r.irp;
         size_t filled = r.filled;
+        int64_t wire = s->backlogWireNs, delivery = s->backlogDeliveryNs;
         s->receives.pop_front();
         IrpCompleteLater(s->inst, irp, STATUS_SUCCESS, filled);
+        if (LatencyRecorder::Enabled() && filled > 0) {
+            LatencyRecorder::Add(s->inst->NodeId, SocketId(s), kReceiveIrp, filled, wire, delivery, -1, -1, NowNs());
+        }
         completed = true;
     }
     if (completed) {
@@ -356,22 +385,34 @@ ConnectionDeliver(WskSocketObj* s)
     ServeReceives(s);
     while (s->receives.empty() && BacklogSize(s) > 0 && !s->indicationsSuspended && EventEnabled(s, WSK_EVENT_RECEIVE)) {
         size_t n = BacklogSize(s);
+        int64_t wireSaved = s->backlogWireNs, deliverySaved = s->backlogDeliveryNs;
         RetainedIndication* ri = MakeIndication(s->backlog.data() + s->backlogHead, n);
         ConsumeBacklog(s, n);
+        s->backlogWireNs = wireSaved; /* restored below if bytes are put back; used for the record */
+        s->backlogDeliveryNs = deliverySaved;
         SIZE_T accepted = n;
         ULONG flags = WSK_FLAG_AT_DISPATCH_LEVEL;
         if (s->tcp && s->retainedBytes > s->tcp->BaseRcvBuf() / 2) {
             flags |= WSK_FLAG_RELEASE_ASAP;
         }
+        int64_t wire = s->backlogWireNs, delivery = s->backlogDeliveryNs;
         s->inIndication = true;
         BeginCallback(s, WSK_EVENT_RECEIVE);
         NTSTATUS st;
+        int64_t entry = NowNs();
         {
             DriverContextGuard g(s->inst);
             st = ClientTable(s)->WskReceiveEvent(s->context, flags, &ri->ind, n, &accepted);
         }
         EndCallback(s, WSK_EVENT_RECEIVE);
         s->inIndication = false;
+        if (LatencyRecorder::Enabled()) {
+            LatencyRecorder::Add(s->inst->NodeId, SocketId(s), kReceiveEvent, n, wire, delivery, entry, NowNs(), -1);
+        }
+        if (BacklogSize(s) == 0) {
+            s->backlogWireNs = -1;
+            s->backlogDeliveryNs = -1;
+        }
         if (st == STATUS_PENDING) {
             s->retained.push_back(ri);
             s->retainedBytes += n;
@@ -389,6 +430,8 @@ ConnectionDeliver(WskSocketObj* s)
                 /* put the unaccepted bytes back in front; indications stop until a WskReceive completes */
                 s->backlog.insert(s->backlog.begin() + (long)s->backlogHead, ri->bytes + (n - back), ri->bytes + n);
                 s->indicationsSuspended = true;
+                s->backlogWireNs = wireSaved;
+                s->backlogDeliveryNs = deliverySaved;
             }
             FreeIndication(ri);
         }
@@ -408,6 +451,9 @@ DeliverEvent(Ptr<WskTcpSocket> tcp)
         return;
     }
     s->deliverScheduled = false;
+    if (s->backlogDeliveryNs < 0 && BacklogSize(s) > 0) {
+        s->backlogDeliveryNs = NowNs();
+    }
     ConnectionDeliver(s);
 }
 
@@ -448,15 +494,21 @@ CompleteDisconnectEvent(WskSocketObj* s, ULONG flags)
         return;
     }
     BeginCallback(s, WSK_EVENT_DISCONNECT);
+    int64_t entry = NowNs();
     {
         DriverContextGuard g(s->inst);
         ClientTable(s)->WskDisconnectEvent(s->context, flags | WSK_FLAG_AT_DISPATCH_LEVEL);
     }
     EndCallback(s, WSK_EVENT_DISCONNECT);
+    if (LatencyRecorder::Enabled()) {
+        LatencyRecorder::Add(s->inst->NodeId, SocketId(s), kDisconnectEvent, 0, entry, entry, entry, NowNs(), -1);
+    }
     if (s->closeIrp != nullptr) {
         FinishDeferredClose(s);
     }
 }
+
+static void DeliverEvent(Ptr<WskTcpSocket> tcp);
 
 /* ---- ns-3 socket callbacks ---- */
 static void
@@ -467,10 +519,27 @@ OnRecv(Ptr<Socket> sock)
         return;
     }
     Ptr<Packet> p;
+    bool wasEmpty = BacklogSize(s) == 0;
     while ((p = sock->Recv()) && p->GetSize() > 0) {
         size_t old = s->backlog.size();
         s->backlog.resize(old + p->GetSize());
         p->CopyData(s->backlog.data() + old, p->GetSize());
+    }
+    if (wasEmpty && BacklogSize(s) > 0) {
+        s->backlogWireNs = NowNs();
+    }
+    if (LatencyModel::Enabled(LatencySource::InterruptToDpc)) {
+        /* host model: the receive DPC runs after the sampled interrupt-to-DPC latency */
+        if (!s->deliverScheduled) {
+            s->deliverScheduled = true;
+            Simulator::ScheduleWithContext(s->inst->NodeId, LatencyModel::Sample(LatencySource::InterruptToDpc),
+                                           &DeliverEvent, s->tcp);
+        }
+        UpdateHeld(s);
+        return;
+    }
+    if (s->backlogDeliveryNs < 0 && BacklogSize(s) > 0) {
+        s->backlogDeliveryNs = NowNs();
     }
     ConnectionDeliver(s);
 }
@@ -527,6 +596,9 @@ CompleteConnect(WskSocketObj* s, NTSTATUS status)
     s->connecting = false;
     if (irp == nullptr) {
         return;
+    }
+    if (LatencyRecorder::Enabled()) {
+        LatencyRecorder::Add(s->inst->NodeId, SocketId(s), kConnectIrp, 0, -1, s->connectIssuedNs, -1, -1, NowNs());
     }
     if (NT_SUCCESS(status)) {
         IrpCompleteLater(s->inst, irp, status, s->socketConnect ? (ULONG_PTR)s->Handle() : 0);
@@ -730,6 +802,7 @@ StartConnect(WskSocketObj* s, PSOCKADDR RemoteAddress, PIRP Irp, const char* cal
     s->connecting = true;
     s->remoteAddr = addr;
     s->connectIrp = Irp;
+    s->connectIssuedNs = NowNs();
     if (IrpPend(s, Irp, call, QueueConnect) == STATUS_CANCELLED) {
         s->connectIrp = nullptr;
     }
@@ -876,6 +949,7 @@ SendCommon(WskSocketObj* s, PWSK_BUF Buffer, ULONG Flags, PIRP Irp, const char* 
     ps.irp = Irp;
     ps.buf = *Buffer;
     ps.length = n;
+    ps.issuedNs = NowNs();
     s->queuedBytes += n;
     ps.endOffset = s->queuedBytes;
     if (IrpPend(s, Irp, call, QueueSend) == STATUS_CANCELLED) {

@@ -102,6 +102,9 @@ WskCancelRoutine(PDEVICE_OBJECT, PIRP irp)
             }
         }
         break;
+    case QueueReceiveFrom:
+        found = DatagramCancelReceive(s, irp);
+        break;
     case QueueAccept:
         for (auto it = s->accepts.begin(); it != s->accepts.end(); ++it) {
             if (it->irp == irp) {

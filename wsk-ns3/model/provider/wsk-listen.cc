@@ -6,12 +6,18 @@
  */
 #include "wsk-provider.h"
 
+#include "latency-recorder.h"
+
+
+
 #include "ns3/simulator.h"
 
 #include <cstring>
 
 namespace ns3 {
 namespace wsk {
+
+using namespace LatencyKind;
 
 NTSTATUS ListenBindTcp(WskSocketObj* s, PSOCKADDR LocalAddress, const char* call);
 
@@ -90,6 +96,7 @@ OnNewConnection(WskTcpSocket* listenerTcp, Ptr<Socket> sock, const Address&)
         child->listener = nullptr;
         BeginCallback(listener, WSK_EVENT_ACCEPT);
         NTSTATUS st;
+        int64_t entry = Simulator::Now().GetNanoSeconds();
         {
             DriverContextGuard g(listener->inst);
             st = d->WskAcceptEvent(listener->context, WSK_FLAG_AT_DISPATCH_LEVEL, (PSOCKADDR)&local,
@@ -97,6 +104,10 @@ OnNewConnection(WskTcpSocket* listenerTcp, Ptr<Socket> sock, const Address&)
                                    reinterpret_cast<const WSK_CLIENT_CONNECTION_DISPATCH**>(&child->clientDispatch));
         }
         EndCallback(listener, WSK_EVENT_ACCEPT);
+        if (LatencyRecorder::Enabled()) {
+            LatencyRecorder::Add(listener->inst->NodeId, listener->serial, kAcceptEvent, 0,
+                                 entry, entry, entry, Simulator::Now().GetNanoSeconds(), -1);
+        }
         if (child->closed) {
             return; /* the client closed it from inside the callback */
         }

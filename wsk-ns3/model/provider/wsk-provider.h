@@ -20,6 +20,7 @@
 #include <deque>
 #include <list>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -62,6 +63,7 @@ struct PendingSend
     size_t length = 0;
     std::vector<uint8_t> data;
     size_t handed = 0;         // bytes already given to TCP
+    int64_t issuedNs = -1;     // when the client called WskSend (latency records)
     uint64_t endOffset = 0;    // stream offset just past its last byte
     bool isDisconnect = false; // final send of a graceful WskDisconnect
 };
@@ -105,6 +107,13 @@ struct PendingInspect
     bool inHandshake = false;  // accepted: SYN-ACK sent, waiting for the final ACK
 };
 
+/* A datagram socket's UDP side (wsk-datagram.cc); freed with the socket object. */
+struct DatagramState;
+struct DatagramStateDeleter
+{
+    void operator()(DatagramState* d) const;
+};
+
 /* What PWSK_SOCKET points to: the public WSK_SOCKET first, then the provider's back pointer. */
 struct WskSocketHandle
 {
@@ -116,6 +125,7 @@ struct WskSocketHandle
 struct WskSocketObj : public WskTcpOwner
 {
     WskSocketHandle handle;
+    uint64_t serial = 0;           // 1, 2, ... per driver instance: a socket id stable across runs
     PWSK_SOCKET Handle() { return &handle.header; }
     SocketKind kind;
     WskClientObj* client;
@@ -163,6 +173,9 @@ struct WskSocketObj : public WskTcpOwner
     std::deque<PendingReceive> receives;
     std::vector<uint8_t> backlog; // received bytes not yet delivered
     size_t backlogHead = 0;
+    int64_t backlogWireNs = -1;      // arrival time of the oldest undelivered byte (latency records)
+    int64_t backlogDeliveryNs = -1;  // when it was handed on for delivery (after the host model's delay)
+    int64_t connectIssuedNs = -1;
     bool indicationsSuspended = false; // after STATUS_DATA_NOT_ACCEPTED or partial acceptance
     bool inIndication = false;
     std::list<RetainedIndication*> retained;
@@ -180,6 +193,8 @@ struct WskSocketObj : public WskTcpOwner
     std::deque<PendingAccept> accepts;
     std::deque<WskSocketObj*> acceptQueue;
     std::vector<WskSocketObj*> children; // accepted sockets still attached to this listener
+    // datagram (created at the first datagram call)
+    std::unique_ptr<DatagramState, DatagramStateDeleter> dgram;
 
     // WskTcpOwner
     void TcpAcked(uint64_t acked) override;
@@ -209,7 +224,10 @@ NTSTATUS IrpPend(WskSocketObj* s, PIRP irp, const char* call, int queue);
 void IrpCompleteLater(KRT_INSTANCE* inst, PIRP irp, NTSTATUS status, ULONG_PTR info);
 void SetPendAllMode(bool on);
 
-enum IrpQueue { QueueConnect = 1, QueueSend, QueueReceive, QueueAccept, QueueDisconnect, QueueControl, QueueClient };
+enum IrpQueue {
+    QueueConnect = 1, QueueSend, QueueReceive, QueueAccept, QueueDisconnect, QueueControl, QueueClient,
+    QueueReceiveFrom
+};
 
 /* ---- Diagnostics naming node, socket and call ---- */
 void Misuse(const WskSocketObj* s, const char* call, const char* fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -265,6 +283,11 @@ void InspectTakeId(WskSocketObj* listener, WskSocketObj* child);
 void InspectRefuseAll(WskSocketObj* listener);
 
 extern const WSK_PROVIDER_BASIC_DISPATCH g_basicDispatch;
+
+/* Datagram sockets (wsk-datagram.cc) */
+extern const WSK_PROVIDER_DATAGRAM_DISPATCH g_datagramDispatch;
+/* The cancel routine's part for a pending WskReceiveFrom: true if it was queued (and is now removed). */
+bool DatagramCancelReceive(WskSocketObj* s, PIRP irp);
 
 } // namespace wsk
 } // namespace ns3

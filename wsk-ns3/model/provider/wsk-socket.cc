@@ -33,6 +33,14 @@ struct SocketRegistry
     }
 };
 
+/* Per-instance socket numbering (deterministic, unlike addresses, for result files). */
+static std::map<KRT_INSTANCE*, uint64_t>&
+SocketSerials()
+{
+    static std::map<KRT_INSTANCE*, uint64_t> m;
+    return m;
+}
+
 static SocketRegistry&
 Registry()
 {
@@ -72,6 +80,7 @@ InstanceCleanup(KRT_INSTANCE* inst)
         }
     }
     ClientsOfInstanceGone(inst);
+    SocketSerials().erase(inst);
 }
 
 static bool g_cleanupHook = (g_KrtInstanceCleanupHook = &InstanceCleanup, true);
@@ -124,6 +133,10 @@ NewSocket(WskClientObj* client, SocketKind kind, ADDRESS_FAMILY family, USHORT t
         s->handle.header.Dispatch = &g_connectionDispatch;
         s->enabledEvents = client->staticEvents & (WSK_EVENT_RECEIVE | WSK_EVENT_DISCONNECT | WSK_EVENT_SEND_BACKLOG);
         break;
+    case SocketKind::Datagram:
+        s->handle.header.Dispatch = &g_datagramDispatch;
+        s->enabledEvents = client->staticEvents & WSK_EVENT_RECEIVE_FROM;
+        break;
     case SocketKind::Stream:
         /* events come with the flow it commits to (WskListen / WskConnect) */
         s->handle.header.Dispatch = &g_streamDispatch;
@@ -135,6 +148,7 @@ NewSocket(WskClientObj* client, SocketKind kind, ADDRESS_FAMILY family, USHORT t
         s->handle.header.Dispatch = &g_basicDispatch;
         break;
     }
+    s->serial = ++SocketSerials()[client->inst];
     client->sockets++;
     client->anySocketCreated = true;
     Registry().live.insert(s);
@@ -184,6 +198,9 @@ CheckBindSharing(WskSocketObj* s, const Address& addr, bool wildcard, uint16_t p
     for (WskSocketObj* o : BoundSockets()[s->inst->NodeId]) {
         if (o == s || o->family != s->family || o->kind == SocketKind::Basic) {
             continue;
+        }
+        if ((o->kind == SocketKind::Datagram) != (s->kind == SocketKind::Datagram)) {
+            continue; /* UDP and TCP ports are separate */
         }
         if (o->kind == SocketKind::Connection && o->acceptedFromListener) {
             continue;
@@ -320,6 +337,9 @@ CallbackPresent(const WskSocketObj* s, ULONG bit)
         case WSK_EVENT_SEND_BACKLOG:
             return d->WskSendBacklogEvent != nullptr;
         }
+    }
+    if (s->kind == SocketKind::Datagram && bit == WSK_EVENT_RECEIVE_FROM) {
+        return static_cast<const WSK_CLIENT_DATAGRAM_DISPATCH*>(s->clientDispatch)->WskReceiveFromEvent != nullptr;
     }
     return false;
 }
