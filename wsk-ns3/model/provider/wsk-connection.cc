@@ -457,6 +457,27 @@ DeliverEvent(Ptr<WskTcpSocket> tcp)
     ConnectionDeliver(s);
 }
 
+/* Host latency model, second stage: the DPC has run (delivery stamp); the callback itself starts after
+ * the sampled dispatch delay, stretched by per-node CPU contention when that is on. */
+static void
+DpcEvent(Ptr<WskTcpSocket> tcp)
+{
+    auto* s = static_cast<WskSocketObj*>(tcp->GetOwner());
+    if (s == nullptr || s->closed) {
+        return;
+    }
+    if (s->backlogDeliveryNs < 0 && BacklogSize(s) > 0) {
+        s->backlogDeliveryNs = NowNs();
+    }
+    if (LatencyModel::Enabled(LatencySource::CallbackDispatch)) {
+        Time d = LatencyModel::Contend(s->inst->NodeId, LatencyModel::Sample(LatencySource::CallbackDispatch));
+        Simulator::ScheduleWithContext(s->inst->NodeId, d, &DeliverEvent, tcp);
+        return;
+    }
+    s->deliverScheduled = false;
+    ConnectionDeliver(s);
+}
+
 void
 ScheduleDeliver(WskSocketObj* s)
 {
@@ -508,7 +529,7 @@ CompleteDisconnectEvent(WskSocketObj* s, ULONG flags)
     }
 }
 
-static void DeliverEvent(Ptr<WskTcpSocket> tcp);
+static void DpcEvent(Ptr<WskTcpSocket> tcp);
 
 /* ---- ns-3 socket callbacks ---- */
 static void
@@ -528,12 +549,15 @@ OnRecv(Ptr<Socket> sock)
     if (wasEmpty && BacklogSize(s) > 0) {
         s->backlogWireNs = NowNs();
     }
-    if (LatencyModel::Enabled(LatencySource::InterruptToDpc)) {
-        /* host model: the receive DPC runs after the sampled interrupt-to-DPC latency */
+    if (LatencyModel::Enabled(LatencySource::InterruptToDpc) || LatencyModel::Enabled(LatencySource::CallbackDispatch)) {
+        /* host model: the receive DPC runs after the interrupt-to-DPC latency, the callback after the
+         * dispatch delay; with the model off neither event exists */
         if (!s->deliverScheduled) {
             s->deliverScheduled = true;
-            Simulator::ScheduleWithContext(s->inst->NodeId, LatencyModel::Sample(LatencySource::InterruptToDpc),
-                                           &DeliverEvent, s->tcp);
+            Time dpc = LatencyModel::Enabled(LatencySource::InterruptToDpc)
+                           ? LatencyModel::Sample(LatencySource::InterruptToDpc)
+                           : Time(0);
+            Simulator::ScheduleWithContext(s->inst->NodeId, dpc, &DpcEvent, s->tcp);
         }
         UpdateHeld(s);
         return;
