@@ -54,6 +54,7 @@ Watchdog(Ptr<WskTcpSocket> tcp, Address from, Time seen)
     if (s == nullptr || s->closed) {
         return;
     }
+    DriverContextGuard g(s->inst);
     auto it = s->inspects.find(from);
     if (it == s->inspects.end() || it->second.inHandshake || it->second.lastSyn != seen) {
         return;

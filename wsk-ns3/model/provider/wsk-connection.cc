@@ -450,6 +450,7 @@ DeliverEvent(Ptr<WskTcpSocket> tcp)
     if (s == nullptr || s->closed) {
         return;
     }
+    DriverContextGuard g(s->inst);
     s->deliverScheduled = false;
     if (s->backlogDeliveryNs < 0 && BacklogSize(s) > 0) {
         s->backlogDeliveryNs = NowNs();
@@ -466,6 +467,7 @@ DpcEvent(Ptr<WskTcpSocket> tcp)
     if (s == nullptr || s->closed) {
         return;
     }
+    DriverContextGuard g(s->inst);
     if (s->backlogDeliveryNs < 0 && BacklogSize(s) > 0) {
         s->backlogDeliveryNs = NowNs();
     }
@@ -493,6 +495,7 @@ BacklogEvent(Ptr<WskTcpSocket> tcp)
 {
     auto* s = static_cast<WskSocketObj*>(tcp->GetOwner());
     if (s != nullptr && !s->closed) {
+        DriverContextGuard g(s->inst);
         MaybeSendBacklogEvent(s, true);
     }
 }
@@ -539,6 +542,7 @@ OnRecv(Ptr<Socket> sock)
     if (s == nullptr) {
         return;
     }
+    DriverContextGuard g(s->inst);
     Ptr<Packet> p;
     bool wasEmpty = BacklogSize(s) == 0;
     while ((p = sock->Recv()) && p->GetSize() > 0) {
@@ -573,6 +577,7 @@ OnSendSpace(Ptr<Socket> sock, uint32_t)
 {
     WskSocketObj* s = OwnerOf(sock);
     if (s != nullptr) {
+        DriverContextGuard g(s->inst);
         TryPush(s);
     }
 }
@@ -596,6 +601,7 @@ OnNormalClose(Ptr<Socket> sock)
     if (s == nullptr || s->peerReset || s->aborted) {
         return;
     }
+    DriverContextGuard g(s->inst);
     PeerFin(s);
 }
 
@@ -606,6 +612,7 @@ OnErrorClose(Ptr<Socket> sock)
     if (s == nullptr || s->aborted || s->peerReset) {
         return;
     }
+    DriverContextGuard g(s->inst);
     s->aborted = true;
     s->failure = STATUS_CONNECTION_ABORTED;
     FailAll(s, STATUS_CONNECTION_ABORTED, STATUS_CONNECTION_ABORTED);
@@ -642,6 +649,7 @@ OnConnected(Ptr<Socket> sock)
     if (s == nullptr || !s->connecting) {
         return;
     }
+    DriverContextGuard g(s->inst);
     s->connected = true;
     s->tcp->MarkStreamStart();
     sock->GetSockName(s->localAddr);
@@ -664,6 +672,7 @@ OnConnectFailed(Ptr<Socket> sock)
 {
     WskSocketObj* s = OwnerOf(sock);
     if (s != nullptr && s->connecting) {
+        DriverContextGuard g(s->inst);
         CompleteConnect(s, STATUS_IO_TIMEOUT);
     }
 }

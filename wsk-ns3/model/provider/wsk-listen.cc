@@ -63,6 +63,7 @@ OnNewConnection(WskTcpSocket* listenerTcp, Ptr<Socket> sock, const Address&)
         }
         return;
     }
+    DriverContextGuard g(listener->inst); /* accept IRPs' address buffers are the driver's memory */
     WskSocketObj* child = NewSocket(listener->client, SocketKind::Connection, listener->family, SOCK_STREAM,
                                     IPPROTO_TCP, nullptr, nullptr);
     child->acceptedFromListener = true;

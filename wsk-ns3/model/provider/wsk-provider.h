@@ -197,6 +197,7 @@ struct WskSocketObj : public WskTcpOwner
     std::unique_ptr<DatagramState, DatagramStateDeleter> dgram;
 
     // WskTcpOwner
+    KRT_INSTANCE* OwnerInstance() const override { return inst; }
     void TcpAcked(uint64_t acked) override;
     void TcpResetReceived() override;
     void TcpStateChanged(TcpSocket::TcpStates_t from, TcpSocket::TcpStates_t to) override;

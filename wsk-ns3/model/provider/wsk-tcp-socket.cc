@@ -13,10 +13,35 @@
 #include "ns3/tcp-rx-buffer.h"
 #include "ns3/tcp-tx-buffer.h"
 
+extern "C" {
+#include "krt_internal.h"
+}
+
 namespace ns3 {
 namespace wsk {
 
 NS_LOG_COMPONENT_DEFINE("WskTcpSocket");
+
+/* Segments are processed in the owning driver's context: the provider may write into (and read from) the
+ * driver's buffers, which can be per-node globals swapped in only while that instance is entered. */
+struct OwnerContext
+{
+    explicit OwnerContext(WskTcpOwner* o)
+        : active(o != nullptr)
+    {
+        if (active) {
+            KrtEnter(o->OwnerInstance(), nullptr, DISPATCH_LEVEL, &saved);
+        }
+    }
+    ~OwnerContext()
+    {
+        if (active) {
+            KrtLeave(&saved);
+        }
+    }
+    bool active;
+    KRT_CONTEXT saved;
+};
 NS_OBJECT_ENSURE_REGISTERED(WskTcpSocket);
 
 TypeId
@@ -138,6 +163,7 @@ WskTcpSocket::ReportProgress(TcpStates_t before)
 void
 WskTcpSocket::DoForwardUp(Ptr<Packet> packet, const Address& fromAddress, const Address& toAddress)
 {
+    OwnerContext ctx(m_owner ? m_owner : (m_listener ? m_listener->m_owner : nullptr));
     TcpHeader h;
     packet->PeekHeader(h);
     uint8_t flags = h.GetFlags();

@@ -10,6 +10,8 @@
 #include "ns3/tcp-header.h"
 #include "ns3/tcp-socket-base.h"
 
+struct KRT_INSTANCE;
+
 namespace ns3 {
 namespace wsk {
 
@@ -18,6 +20,8 @@ class WskTcpOwner
 {
   public:
     virtual ~WskTcpOwner() = default;
+    /* The driver instance whose memory (and per-node globals) the provider may touch for this socket. */
+    virtual KRT_INSTANCE* OwnerInstance() const = 0;
     virtual void TcpAcked(uint64_t ackedStreamBytes) = 0;   // cumulative bytes acknowledged
     virtual void TcpResetReceived() = 0;                      // a RST arrived (before ns-3 closes)
     virtual void TcpStateChanged(TcpSocket::TcpStates_t from, TcpSocket::TcpStates_t to) = 0;
