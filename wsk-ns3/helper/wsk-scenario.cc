@@ -342,7 +342,7 @@ class Loader
             GroupSpec g;
             g.name = it->first.as<std::string>();
             std::string path = "groups." + g.name;
-            const YAML::Node& v = it->second;
+            YAML::Node v = it->second; // a copy: the iterator hands out a temporary pair
             g.where = Where(it->first, path);
             if (g.name.empty() || g.name.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") !=
                                       std::string::npos) {

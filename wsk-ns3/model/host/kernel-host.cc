@@ -92,10 +92,7 @@ FreeAllPending()
     while (g_pendingHead != nullptr) {
         KhPending* p = g_pendingHead;
         g_pendingHead = p->next;
-        if (!p->cancelled && p->ev != nullptr) {
-            p->ev->impl = nullptr;
-        }
-        delete p;
+        delete p; /* the owners are being destroyed too: their KH_EVENTs are not touched */
     }
     g_destroyHookArmed = false;
 }
@@ -105,9 +102,11 @@ FireEvent(KhPending* p)
 {
     Unlink(p);
     if (!p->cancelled) {
-        p->ev->impl = nullptr;
         KRT_CONTEXT saved;
+        /* enter first: the KH_EVENT usually lives in the driver's globals, which hold this instance's
+         * values only while it is entered */
         KrtEnter(p->inst, nullptr, DISPATCH_LEVEL, &saved);
+        p->ev->impl = nullptr;
         p->fn(p->arg);
         KrtLeave(&saved);
     }
