@@ -82,6 +82,11 @@
 #define __except(filter) else if (0)
 #define __finally if (1)
 #define __leave do { } while (0)
+/* the WDK's excpt.h also spells them without underscores in C, and driver code uses those */
+#define try __try
+#define except __except
+#define finally __finally
+#define leave __leave
 #elif !defined(__try) /* libstdc++ claims __try for itself; SEH in C++ drivers is then unsupported */
 #define __try if (true)
 #define __except(filter) else if (false)
@@ -112,6 +117,9 @@ typedef unsigned int ULONG, *PULONG, DWORD, *PDWORD, *LPDWORD;
 typedef const ULONG *PCULONG;
 typedef long long LONGLONG, *PLONGLONG, LONG64, *PLONG64, INT64, *PINT64;
 typedef unsigned long long ULONGLONG, *PULONGLONG, ULONG64, *PULONG64, DWORD64, *PDWORD64, UINT64, *PUINT64;
+/* 32 x 32 -> 64-bit products (timeouts in 100 ns units are computed with these) */
+#define Int32x32To64(a, b) ((LONGLONG)(int)(a) * (LONGLONG)(int)(b))
+#define UInt32x32To64(a, b) ((ULONGLONG)(unsigned int)(a) * (ULONGLONG)(unsigned int)(b))
 typedef signed char INT8, *PINT8;
 typedef unsigned char UINT8, *PUINT8;
 typedef short INT16, *PINT16;

@@ -170,3 +170,24 @@ TEST(DriverHostDeathTest, AccessViolationInADriverNamesDriverAndNode)
         ::testing::ExitedWithCode(71), "access violation at address .* in driver drv_fault on node 2 \\(DriverEntry");
 #endif
 }
+
+TEST(DriverHost, MsvcIdiomsCompileAndBehave)
+{
+    SimGuard g;
+    NodeContainer nodes;
+    nodes.Create(1);
+    ApplicationContainer apps = WskDriverHelper(Driver("drv_msvc_idioms")).Install(nodes.Get(0));
+    apps.Start(Seconds(1));
+    apps.Stop(Seconds(2));
+    Simulator::Run();
+    auto app = DynamicCast<WskDriverApp>(apps.Get(0));
+    EXPECT_EQ(app->GetState(), WskDriverApp::UNLOADED) << LogText(app);
+    EXPECT_TRUE(LogHas(app, "idioms: no arguments")) << LogText(app);
+    EXPECT_TRUE(LogHas(app, "idioms: 1 argument")) << LogText(app);
+    EXPECT_TRUE(LogHas(app, "idioms: ex no arguments")) << LogText(app);
+    EXPECT_TRUE(LogHas(app, "idioms: through a pointer ok")) << LogText(app);
+    EXPECT_TRUE(LogHas(app, "idioms: locked=1")) << LogText(app);
+    EXPECT_FALSE(LogHas(app, "probe raised")) << LogText(app);
+    EXPECT_TRUE(LogHas(app, "idioms: products 42949672950000 -2500000")) << LogText(app);
+    EXPECT_TRUE(LogHas(app, "idioms: wait=0x00000102 waited=2500000")) << LogText(app); // STATUS_TIMEOUT after 250 ms
+}

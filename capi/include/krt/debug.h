@@ -33,6 +33,11 @@ ULONG __cdecl DbgPrintEx(ULONG ComponentId, ULONG Level, PCSTR Format, ...);
 ULONG NTAPI vDbgPrintEx(ULONG ComponentId, ULONG Level, PCSTR Format, va_list arglist);
 ULONG NTAPI vDbgPrintExWithPrefix(PCSTR Prefix, ULONG ComponentId, ULONG Level, PCSTR Format, va_list arglist);
 ULONG __cdecl DbgPrintReturnControlC(PCSTR Format, ...);
+/* MSVC drops the comma before an empty variadic argument, so drivers' LOG(fmt, __VA_ARGS__) wrappers
+ * reach DbgPrint as "DbgPrint(fmt, )" when given no arguments; __VA_OPT__ gives GCC the same result.
+ * The parentheses in the expansion keep the macro from recursing and still allow &DbgPrint. */
+#define DbgPrint(Format, ...) (DbgPrint)(Format __VA_OPT__(, ) __VA_ARGS__)
+#define DbgPrintEx(ComponentId, Level, Format, ...) (DbgPrintEx)(ComponentId, Level, Format __VA_OPT__(, ) __VA_ARGS__)
 NTSTATUS NTAPI DbgSetDebugFilterState(ULONG ComponentId, ULONG Level, BOOLEAN State);
 NTSTATUS NTAPI DbgQueryDebugFilterState(ULONG ComponentId, ULONG Level);
 VOID NTAPI DbgBreakPoint(VOID);
