@@ -2,6 +2,7 @@
 #include "wsk-driver-helper.h"
 
 #include "../model/host/wsk-driver-app.h"
+#include "../model/provider/wsk-provider.h"
 
 #include "ns3/string.h"
 
@@ -37,6 +38,12 @@ WskDriverHelper::Install(NodeContainer nodes) const
         apps.Add(Install(*it));
     }
     return apps;
+}
+
+size_t
+WskDriverHelper::NotifyAddressListChange(Ptr<Node> node)
+{
+    return ns3::wsk::NotifyAddressListChange(node->GetId());
 }
 
 uint32_t

@@ -23,6 +23,9 @@ class WskDriverHelper
     static uint32_t TotalDriverErrors();
     /* One line per driver application with a problem; empty when all is well. */
     static std::string ErrorSummary();
+    /* Tells the WSK provider that `node`'s local address list changed (after the scenario added or removed
+     * an address): pending SIO_ADDRESS_LIST_CHANGE requests of its sockets complete. Returns how many did. */
+    static size_t NotifyAddressListChange(Ptr<Node> node);
 
   private:
     ObjectFactory m_factory;

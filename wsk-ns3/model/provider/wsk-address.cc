@@ -78,5 +78,31 @@ AddressToSockaddr(const Address& a, SOCKADDR* out)
     }
 }
 
+void
+AddressToSockaddr(const Address& a, SOCKADDR* out, ADDRESS_FAMILY socketFamily)
+{
+    /* an IPv4 peer of a dual-stack AF_INET6 socket is shown as a v4-mapped IPv6 address, as Windows does */
+    if (socketFamily == AF_INET6 && InetSocketAddress::IsMatchingType(a)) {
+        InetSocketAddress isa = InetSocketAddress::ConvertFrom(a);
+        AddressToSockaddr(Inet6SocketAddress(Ipv6Address::MakeIpv4MappedAddress(isa.GetIpv4()), isa.GetPort()), out);
+        return;
+    }
+    AddressToSockaddr(a, out);
+}
+
+bool
+MappedToIpv4(const Address& a, Address& v4)
+{
+    if (!Inet6SocketAddress::IsMatchingType(a)) {
+        return false;
+    }
+    Inet6SocketAddress isa = Inet6SocketAddress::ConvertFrom(a);
+    if (!isa.GetIpv6().IsIpv4MappedAddress()) {
+        return false;
+    }
+    v4 = InetSocketAddress(isa.GetIpv6().GetIpv4MappedAddress(), isa.GetPort());
+    return true;
+}
+
 } // namespace wsk
 } // namespace ns3

@@ -67,7 +67,7 @@ Watchdog(Ptr<WskTcpSocket> tcp, Address from, Time seen)
 static void
 ArmWatchdog(WskSocketObj* s, PendingInspect& pi)
 {
-    Simulator::ScheduleWithContext(s->inst->NodeId, pi.gap * 2 + MilliSeconds(1), &Watchdog, s->tcp, pi.from,
+    Simulator::ScheduleWithContext(s->inst->NodeId, pi.gap * 2 + MilliSeconds(1), &Watchdog, ListenerTcpFor(s, pi.from), pi.from,
                                    pi.lastSyn);
 }
 
@@ -99,8 +99,8 @@ WskSocketObj::TcpListenSegment(Ptr<Packet> packet, const TcpHeader& h, const Add
         pi.lastSyn = Simulator::Now();
         pi.gap = Seconds(3); /* ns-3's and Windows' first SYN retransmission interval */
         SOCKADDR_STORAGE local, remote;
-        AddressToSockaddr(to, (PSOCKADDR)&local);
-        AddressToSockaddr(from, (PSOCKADDR)&remote);
+        AddressToSockaddr(to, (PSOCKADDR)&local, family);
+        AddressToSockaddr(from, (PSOCKADDR)&remote, family);
         WSK_INSPECT_ID callbackId = pi.id;
         WSK_INSPECT_ACTION action;
         {
@@ -118,12 +118,12 @@ WskSocketObj::TcpListenSegment(Ptr<Packet> packet, const TcpHeader& h, const Add
             ArmWatchdog(this, inspects[from]);
             return true;
         case WskInspectReject:
-            tcp->RefuseSyn(h, from, to);
+            ListenerTcpFor(this, from)->RefuseSyn(h, from, to);
             return true;
         default:
             KrtReportFor(inst, 2, "WskInspectEvent", "socket %p: returned %d, which is not a WSK_INSPECT_ACTION; "
                          "the request is rejected", (void*)Handle(), (int)action);
-            tcp->RefuseSyn(h, from, to);
+            ListenerTcpFor(this, from)->RefuseSyn(h, from, to);
             return true;
         }
     }
@@ -166,7 +166,7 @@ InspectRefuseAll(WskSocketObj* listener)
 {
     for (auto& kv : listener->inspects) {
         if (!kv.second.inHandshake) {
-            listener->tcp->RefuseSyn(kv.second.header, kv.second.from, kv.second.to);
+            ListenerTcpFor(listener, kv.second.from)->RefuseSyn(kv.second.header, kv.second.from, kv.second.to);
         }
     }
     listener->inspects.clear();
@@ -194,9 +194,9 @@ InspectComplete(WskSocketObj* s, PWSK_INSPECT_ID id, WSK_INSPECT_ACTION action, 
             pi.inHandshake = true;
             Ptr<Packet> syn = pi.syn;
             pi.syn = nullptr;
-            s->tcp->ReplaySyn(syn, pi.from, pi.to); /* the SYN-ACK leaves now */
+            ListenerTcpFor(s, pi.from)->ReplaySyn(syn, pi.from, pi.to); /* the SYN-ACK leaves now */
         } else {
-            s->tcp->RefuseSyn(pi.header, pi.from, pi.to);
+            ListenerTcpFor(s, pi.from)->RefuseSyn(pi.header, pi.from, pi.to);
             s->inspects.erase(it);
         }
         return IrpFinish(s->inst, irp, STATUS_SUCCESS, 0);

@@ -365,6 +365,9 @@ WskSocketObj::~WskSocketObj()
     if (tcp) {
         tcp->SetOwner(nullptr);
     }
+    if (tcp4) {
+        tcp4->SetOwner(nullptr);
+    }
 }
 
 /* Frees a socket that was never closed (its instance is being destroyed). */
@@ -755,11 +758,20 @@ BindTcp(WskSocketObj* s, PSOCKADDR LocalAddress, const char* call)
         return STATUS_INVALID_PARAMETER;
     }
     Ptr<Node> node = NodeOf(s->inst);
+    /* a dual-stack AF_INET6 socket bound to a v4-mapped address is an IPv4 socket underneath */
+    Address v4;
+    bool mapped = s->family == AF_INET6 && MappedToIpv4(addr, v4);
+    if (mapped && s->v6only) {
+        Misuse(s, call, "a v4-mapped LocalAddress needs IPV6_V6ONLY = 0 on this AF_INET6 socket");
+        return STATUS_INVALID_ADDRESS_COMPONENT;
+    }
+    bool ipv4Side = s->family == AF_INET || mapped;
+    Address nsAddr = mapped ? v4 : addr;
     if (!wildcard) {
         bool local = false;
-        if (s->family == AF_INET) {
+        if (ipv4Side) {
             Ptr<Ipv4> ip = node->GetObject<Ipv4>();
-            local = ip && ip->GetInterfaceForAddress(InetSocketAddress::ConvertFrom(addr).GetIpv4()) >= 0;
+            local = ip && ip->GetInterfaceForAddress(InetSocketAddress::ConvertFrom(nsAddr).GetIpv4()) >= 0;
         } else {
             Ptr<Ipv6> ip = node->GetObject<Ipv6>();
             local = ip && ip->GetInterfaceForAddress(Inet6SocketAddress::ConvertFrom(addr).GetIpv6()) >= 0;
@@ -777,6 +789,9 @@ BindTcp(WskSocketObj* s, PSOCKADDR LocalAddress, const char* call)
         if (!tcp) {
             return STATUS_DEVICE_NOT_READY;
         }
+        if (s->rcvBuf != 0) {
+            tcp->SetBaseRcvBuf(s->rcvBuf);
+        }
         if (s->kind == SocketKind::Connection) {
             ConnectionAttachTcp(s, tcp);
         } else {
@@ -784,7 +799,7 @@ BindTcp(WskSocketObj* s, PSOCKADDR LocalAddress, const char* call)
             tcp->SetOwner(s);
         }
     }
-    int r = s->family == AF_INET6 ? s->tcp->Bind(Inet6SocketAddress::ConvertFrom(addr)) : s->tcp->Bind(addr);
+    int r = ipv4Side ? s->tcp->Bind(nsAddr) : s->tcp->Bind(Inet6SocketAddress::ConvertFrom(addr));
     if (r != 0) {
         return s->tcp->GetErrno() == Socket::ERROR_ADDRINUSE ? STATUS_ADDRESS_ALREADY_EXISTS : STATUS_INVALID_PARAMETER;
     }
@@ -816,6 +831,41 @@ ConnBind(PWSK_SOCKET Socket, PSOCKADDR LocalAddress, ULONG Flags, PIRP Irp)
     return IrpFinish(s->inst, Irp, BindTcp(s, LocalAddress, "WskBind"), 0);
 }
 
+/* A dual-stack AF_INET6 socket connecting to a v4-mapped address: the connection runs over IPv4, so the
+ * socket's ns-3 side becomes an IPv4 socket on the same local port. Returns the address to connect to. */
+static NTSTATUS
+ConnectTarget(WskSocketObj* s, Address& addr, const char* call)
+{
+    Address v4;
+    if (s->family != AF_INET6 || !MappedToIpv4(addr, v4)) {
+        if (s->family == AF_INET6 && InetSocketAddress::IsMatchingType(s->localAddr)) {
+            Misuse(s, call, "the socket is bound to a v4-mapped address and cannot reach an IPv6 peer");
+            return STATUS_INVALID_ADDRESS_COMPONENT;
+        }
+        return STATUS_SUCCESS;
+    }
+    if (s->v6only) {
+        Misuse(s, call, "a v4-mapped RemoteAddress needs IPV6_V6ONLY = 0 on this AF_INET6 socket");
+        return STATUS_INVALID_ADDRESS_COMPONENT;
+    }
+    addr = v4;
+    if (InetSocketAddress::IsMatchingType(s->localAddr)) {
+        return STATUS_SUCCESS; /* bound to a v4-mapped address: already IPv4 underneath */
+    }
+    uint16_t port = Inet6SocketAddress::ConvertFrom(s->localAddr).GetPort();
+    Ptr<WskTcpSocket> t4 = WskTcpSocket::Create(NodeOf(s->inst));
+    if (!t4 || t4->Bind(InetSocketAddress(Ipv4Address::GetAny(), port)) != 0) {
+        Misuse(s, call, "IPV6_V6ONLY = 0: IPv4 port %u is not available on this node", port);
+        return t4 ? STATUS_ADDRESS_ALREADY_EXISTS : STATUS_NETWORK_UNREACHABLE;
+    }
+    t4->SetBaseRcvBuf(s->tcp->BaseRcvBuf());
+    Ptr<WskTcpSocket> old = s->tcp;
+    old->SetOwner(nullptr);
+    ConnectionAttachTcp(s, t4);
+    old->Close();
+    return STATUS_SUCCESS;
+}
+
 static NTSTATUS
 StartConnect(WskSocketObj* s, PSOCKADDR RemoteAddress, PIRP Irp, const char* call)
 {
@@ -826,7 +876,12 @@ StartConnect(WskSocketObj* s, PSOCKADDR RemoteAddress, PIRP Irp, const char* cal
         Misuse(s, call, "RemoteAddress must be a specific address and port of the socket's family");
         return IrpFinish(s->inst, Irp, STATUS_INVALID_ADDRESS, 0);
     }
-    int r = s->family == AF_INET6 ? s->tcp->Connect(Inet6SocketAddress::ConvertFrom(addr)) : s->tcp->Connect(addr);
+    NTSTATUS target = ConnectTarget(s, addr, call);
+    if (!NT_SUCCESS(target)) {
+        return IrpFinish(s->inst, Irp, target, 0);
+    }
+    int r = Inet6SocketAddress::IsMatchingType(addr) ? s->tcp->Connect(Inet6SocketAddress::ConvertFrom(addr))
+                                                     : s->tcp->Connect(addr);
     if (r != 0) {
         NTSTATUS st = s->tcp->GetErrno() == Socket::ERROR_NOROUTETOHOST ? STATUS_NETWORK_UNREACHABLE
                                                                          : STATUS_INVALID_PARAMETER;
@@ -905,7 +960,9 @@ ConnectionSocketConnect(WskSocketObj* s, PSOCKADDR local, PSOCKADDR remote, PIRP
     bool wildcard;
     uint16_t port;
     if (!SockaddrToAddress(remote, s->family, addr, wildcard, port) || wildcard || port == 0 ||
-        (s->family == AF_INET6 ? s->tcp->Connect(Inet6SocketAddress::ConvertFrom(addr)) : s->tcp->Connect(addr)) != 0) {
+        !NT_SUCCESS(ConnectTarget(s, addr, "WskSocketConnect")) ||
+        (Inet6SocketAddress::IsMatchingType(addr) ? s->tcp->Connect(Inet6SocketAddress::ConvertFrom(addr))
+                                                  : s->tcp->Connect(addr)) != 0) {
         KRT_INSTANCE* inst = s->inst;
         ReleaseSocket(s);
         return IrpFinish(inst, irp, STATUS_INVALID_ADDRESS, 0);
@@ -931,7 +988,7 @@ AddressCall(WskSocketObj* s, PSOCKADDR out, PIRP Irp, bool remote, const char* c
     if (!remote && s->tcp) {
         s->tcp->GetSockName(s->localAddr);
     }
-    AddressToSockaddr(remote ? s->remoteAddr : s->localAddr, out);
+    AddressToSockaddr(remote ? s->remoteAddr : s->localAddr, out, s->family);
     (void)call;
     return IrpFinish(s->inst, Irp, STATUS_SUCCESS, 0);
 }
@@ -999,6 +1056,10 @@ ConnSend(PWSK_SOCKET Socket, PWSK_BUF Buffer, ULONG Flags, PIRP Irp)
 {
     GET_SOCKET("WskSend");
     TAKE_IRP("WskSend");
+    if (s->silent) {
+        Misuse(s, "WskSend", "the socket is in TCP silent mode (SIO_WSK_SET_TCP_SILENT_MODE): only WskCloseSocket is valid");
+        return IrpFinish(s->inst, Irp, STATUS_INVALID_DEVICE_STATE, 0);
+    }
     return SendCommon(s, Buffer, Flags, Irp, "WskSend");
 }
 
@@ -1007,6 +1068,10 @@ ConnSendEx(PWSK_SOCKET Socket, PWSK_BUF Buffer, ULONG Flags, ULONG ControlInfoLe
 {
     GET_SOCKET("WskSendEx");
     TAKE_IRP("WskSendEx");
+    if (s->silent) {
+        Misuse(s, "WskSendEx", "the socket is in TCP silent mode (SIO_WSK_SET_TCP_SILENT_MODE): only WskCloseSocket is valid");
+        return IrpFinish(s->inst, Irp, STATUS_INVALID_DEVICE_STATE, 0);
+    }
     if (ControlInfoLength != 0 || ControlInfo != nullptr) {
         return IrpFinish(s->inst, Irp, STATUS_NOT_SUPPORTED, 0);
     }
@@ -1101,6 +1166,10 @@ ConnDisconnect(PWSK_SOCKET Socket, PWSK_BUF Buffer, ULONG Flags, PIRP Irp)
 {
     GET_SOCKET("WskDisconnect");
     TAKE_IRP("WskDisconnect");
+    if (s->silent) {
+        Misuse(s, "WskDisconnect", "the socket is in TCP silent mode (SIO_WSK_SET_TCP_SILENT_MODE): only WskCloseSocket is valid");
+        return IrpFinish(s->inst, Irp, STATUS_INVALID_DEVICE_STATE, 0);
+    }
     if (Flags & ~(ULONG)WSK_FLAG_ABORTIVE) {
         return IrpFinish(s->inst, Irp, STATUS_NOT_SUPPORTED, 0);
     }
@@ -1180,6 +1249,43 @@ ConnRelease(PWSK_SOCKET Socket, PWSK_DATA_INDICATION DataIndication)
     return st;
 }
 
+/* SIO_WSK_SET_TCP_SILENT_MODE (Windows 8+): a connected socket with no send or disconnect in progress
+ * stops all traffic for good; not supported on loopback. */
+static NTSTATUS
+SetSilentMode(WskSocketObj* s, PIRP Irp)
+{
+    const char* call = "WskControlSocket(SIO_WSK_SET_TCP_SILENT_MODE)";
+    if (Irp == nullptr) {
+        Misuse(s, call, "an IRP is required");
+        return STATUS_INVALID_PARAMETER;
+    }
+    if (!s->connected || s->peerReset || s->aborted) {
+        Misuse(s, call, "the socket is not connected");
+        return IrpFinish(s->inst, Irp, STATUS_INVALID_DEVICE_STATE, 0);
+    }
+    if (!s->sends.empty() || s->disconnectIrp != nullptr || s->shutdownIssued) {
+        Misuse(s, call, "sends or a disconnect are still in progress");
+        return IrpFinish(s->inst, Irp, STATUS_INVALID_DEVICE_STATE, 0);
+    }
+    Ptr<Node> node = NodeOf(s->inst);
+    bool loopback = false;
+    if (InetSocketAddress::IsMatchingType(s->remoteAddr)) {
+        Ipv4Address a = InetSocketAddress::ConvertFrom(s->remoteAddr).GetIpv4();
+        Ptr<Ipv4> ip = node->GetObject<Ipv4>();
+        loopback = a.IsLocalhost() || (ip && ip->GetInterfaceForAddress(a) >= 0);
+    } else if (Inet6SocketAddress::IsMatchingType(s->remoteAddr)) {
+        Ipv6Address a = Inet6SocketAddress::ConvertFrom(s->remoteAddr).GetIpv6();
+        Ptr<Ipv6> ip = node->GetObject<Ipv6>();
+        loopback = a.IsLocalhost() || (ip && ip->GetInterfaceForAddress(a) >= 0);
+    }
+    if (loopback) {
+        return IrpFinish(s->inst, Irp, STATUS_NOT_SUPPORTED, 0);
+    }
+    s->silent = true;
+    s->tcp->SetSilent();
+    return IrpFinish(s->inst, Irp, STATUS_SUCCESS, 0);
+}
+
 static NTSTATUS WSKAPI
 ConnControl(PWSK_SOCKET Socket, WSK_CONTROL_SOCKET_TYPE RequestType, ULONG ControlCode, ULONG Level, SIZE_T InputSize,
             PVOID InputBuffer, SIZE_T OutputSize, PVOID OutputBuffer, SIZE_T* OutputSizeReturned, PIRP Irp)
@@ -1187,6 +1293,9 @@ ConnControl(PWSK_SOCKET Socket, WSK_CONTROL_SOCKET_TYPE RequestType, ULONG Contr
     GET_SOCKET("WskControlSocket");
     if (Irp != nullptr && !IrpAccept(s->inst, Irp, "WskControlSocket", Socket)) {
         return STATUS_INVALID_PARAMETER;
+    }
+    if (RequestType == WskIoctl && ControlCode == SIO_WSK_SET_TCP_SILENT_MODE) {
+        return SetSilentMode(s, Irp);
     }
     if (RequestType == WskIoctl &&
         (ControlCode == SIO_WSK_QUERY_RECEIVE_BACKLOG || ControlCode == SIO_WSK_QUERY_IDEAL_SEND_BACKLOG)) {

@@ -140,6 +140,15 @@ WskCancelRoutine(PDEVICE_OBJECT, PIRP irp)
             found = true;
         }
         break;
+    case QueueAddressChange:
+        for (auto it = s->addressChangeIrps.begin(); it != s->addressChangeIrps.end(); ++it) {
+            if (*it == irp) {
+                s->addressChangeIrps.erase(it);
+                found = true;
+                break;
+            }
+        }
+        break;
     case QueueDisconnect:
         if (s->disconnectIrp == irp) {
             s->disconnectIrp = nullptr;

@@ -10,6 +10,8 @@
 
 
 
+#include "ns3/inet-socket-address.h"
+#include "ns3/inet6-socket-address.h"
 #include "ns3/simulator.h"
 
 #include <cstring>
@@ -33,10 +35,10 @@ static void
 FillAddresses(WskSocketObj* child, PSOCKADDR local, PSOCKADDR remote)
 {
     if (local) {
-        AddressToSockaddr(child->localAddr, local);
+        AddressToSockaddr(child->localAddr, local, child->family);
     }
     if (remote) {
-        AddressToSockaddr(child->remoteAddr, remote);
+        AddressToSockaddr(child->remoteAddr, remote, child->family);
     }
 }
 
@@ -81,6 +83,10 @@ OnNewConnection(WskTcpSocket* listenerTcp, Ptr<Socket> sock, const Address&)
     childTcp->MarkStreamStart();
     childTcp->GetSockName(child->localAddr);
     childTcp->GetPeerName(child->remoteAddr);
+    child->keepAlive = listener->keepAlive; /* SO_KEEPALIVE set on a listener is inherited */
+    child->keepIdle = listener->keepIdle;
+    child->keepInterval = listener->keepInterval;
+    child->keepCount = listener->keepCount;
     InspectTakeId(listener, child);
 
     if (!listener->accepts.empty()) {
@@ -166,12 +172,61 @@ ListenBind(PWSK_SOCKET Socket, PSOCKADDR LocalAddress, ULONG Flags, PIRP Irp)
     return IrpFinish(s->inst, Irp, st, 0);
 }
 
+/* An AF_INET6 listener bound to the wildcard with IPV6_V6ONLY = 0 also takes IPv4 connections on its
+ * port (a Windows dual-mode socket): ns-3 keeps IPv4 and IPv6 endpoints apart, so a second ns-3 socket
+ * listens on the IPv4 side and its connections are reported with v4-mapped addresses. */
+static NTSTATUS
+ListenIpv4Half(WskSocketObj* s)
+{
+    if (s->family != AF_INET6 || s->v6only || !Inet6SocketAddress::IsMatchingType(s->localAddr) ||
+        !(Inet6SocketAddress::ConvertFrom(s->localAddr).GetIpv6() == Ipv6Address::GetAny())) {
+        return STATUS_SUCCESS;
+    }
+    Ptr<WskTcpSocket> t4 = WskTcpSocket::Create(NodeOf(s->inst));
+    if (!t4) {
+        return STATUS_SUCCESS; /* no IPv4 stack on this node: IPv6 only */
+    }
+    t4->SetOwner(s);
+    uint16_t port = Inet6SocketAddress::ConvertFrom(s->localAddr).GetPort();
+    if (t4->Bind(InetSocketAddress(Ipv4Address::GetAny(), port)) != 0) {
+        t4->SetOwner(nullptr);
+        Misuse(s, "WskBind", "IPV6_V6ONLY = 0: IPv4 port %u is already in use", port);
+        return STATUS_ADDRESS_ALREADY_EXISTS;
+    }
+    t4->SetBaseRcvBuf(s->tcp->BaseRcvBuf());
+    t4->SetAcceptCallback(MakeCallback(&OnConnectionRequest), MakeBoundCallback(&OnNewConnection, PeekPointer(t4)));
+    if (t4->Listen() != 0) {
+        t4->SetOwner(nullptr);
+        return STATUS_INVALID_DEVICE_STATE;
+    }
+    s->tcp4 = t4;
+    return STATUS_SUCCESS;
+}
+
 NTSTATUS
 ListenStart(WskSocketObj* s)
 {
     s->tcp->SetAcceptCallback(MakeCallback(&OnConnectionRequest),
                               MakeBoundCallback(&OnNewConnection, PeekPointer(s->tcp)));
-    return s->tcp->Listen() == 0 ? STATUS_SUCCESS : STATUS_INVALID_DEVICE_STATE;
+    if (s->tcp->Listen() != 0) {
+        return STATUS_INVALID_DEVICE_STATE;
+    }
+    return ListenIpv4Half(s);
+}
+
+/* ns-3 hands an IPv4 segment that matches no IPv4 endpoint to the IPv6 wildcard endpoints as a v4-mapped
+ * address; an AF_INET6 socket with IPV6_V6ONLY = 1 (the default) must refuse it as Windows does. */
+bool
+WskSocketObj::TcpRefusesPeer(const Address& from) const
+{
+    Address v4;
+    return family == AF_INET6 && v6only && MappedToIpv4(from, v4);
+}
+
+Ptr<WskTcpSocket>
+ListenerTcpFor(WskSocketObj* s, const Address& peer)
+{
+    return s->tcp4 && InetSocketAddress::IsMatchingType(peer) ? s->tcp4 : s->tcp;
 }
 
 static NTSTATUS WSKAPI
@@ -254,7 +309,7 @@ ListenGetLocal(PWSK_SOCKET Socket, PSOCKADDR LocalAddress, PIRP Irp)
     if (LocalAddress == nullptr) {
         return IrpFinish(s->inst, Irp, STATUS_INVALID_PARAMETER, 0);
     }
-    AddressToSockaddr(s->localAddr, LocalAddress);
+    AddressToSockaddr(s->localAddr, LocalAddress, s->family);
     return IrpFinish(s->inst, Irp, STATUS_SUCCESS, 0);
 }
 
@@ -275,10 +330,12 @@ ListenClose(WskSocketObj* s, PIRP irp)
     }
     s->acceptQueue.clear();
     InspectRefuseAll(s); /* no callback follows a close: pended requests are refused without WskAbortEvent */
-    if (s->tcp) {
-        s->tcp->SetAcceptCallback(MakeNullCallback<bool, Ptr<Socket>, const Address&>(),
-                                  MakeNullCallback<void, Ptr<Socket>, const Address&>());
-        s->tcp->Close();
+    for (Ptr<WskTcpSocket> t : {s->tcp, s->tcp4}) {
+        if (t) {
+            t->SetAcceptCallback(MakeNullCallback<bool, Ptr<Socket>, const Address&>(),
+                                 MakeNullCallback<void, Ptr<Socket>, const Address&>());
+            t->Close();
+        }
     }
     KRT_INSTANCE* inst = s->inst;
     ReleaseSocket(s);

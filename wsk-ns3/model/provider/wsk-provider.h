@@ -155,6 +155,12 @@ struct WskSocketObj : public WskTcpOwner
     bool reuseAddr = false;
     bool exclusiveAddr = false;
     bool keepAlive = false;
+    ULONG rcvBuf = 0;              // SO_RCVBUF set before the ns-3 socket exists (0 = default)
+    bool v6only = true;            // IPV6_V6ONLY (AF_INET6 only; Windows' default is 1)
+    ULONG keepIdle = 7200, keepInterval = 1, keepCount = 10; // TCP_KEEPIDLE/KEEPINTVL/KEEPCNT (seconds)
+    bool silent = false;           // SIO_WSK_SET_TCP_SILENT_MODE: nothing is sent any more
+    PVOID security = nullptr;      // SO_WSK_SECURITY: the cached security descriptor last set
+    std::list<PIRP> addressChangeIrps; // SIO_ADDRESS_LIST_CHANGE
     bool conditionalAccept = false;
     bool acceptedFromListener = false;
     bool stream = false;           // WSK_FLAG_STREAM_SOCKET: kind is Stream until WskListen/WskConnect commits it
@@ -165,6 +171,7 @@ struct WskSocketObj : public WskTcpOwner
     Address localAddr;
     Address remoteAddr;
     Ptr<WskTcpSocket> tcp;
+    Ptr<WskTcpSocket> tcp4;        // AF_INET6 listener with IPV6_V6ONLY = 0: its IPv4 half (dual stack)
     WskSocketObj* listener = nullptr; // accepted but not yet handed to the client
     // connection data path
     std::deque<PendingSend> sends;
@@ -203,6 +210,7 @@ struct WskSocketObj : public WskTcpOwner
     void TcpStateChanged(TcpSocket::TcpStates_t from, TcpSocket::TcpStates_t to) override;
     void TcpConnectRefused() override;
     bool TcpListenSegment(Ptr<Packet> packet, const TcpHeader& h, const Address& from, const Address& to) override;
+    bool TcpRefusesPeer(const Address& from) const override;
     void TcpHandshakeAborted(const Address& from) override;
     ~WskSocketObj() override;
 };
@@ -227,7 +235,7 @@ void SetPendAllMode(bool on);
 
 enum IrpQueue {
     QueueConnect = 1, QueueSend, QueueReceive, QueueAccept, QueueDisconnect, QueueControl, QueueClient,
-    QueueReceiveFrom
+    QueueReceiveFrom, QueueAddressChange
 };
 
 /* ---- Diagnostics naming node, socket and call ---- */
@@ -236,6 +244,10 @@ void Misuse(const WskSocketObj* s, const char* call, const char* fmt, ...) __att
 /* ---- Addresses ---- */
 bool SockaddrToAddress(const SOCKADDR* sa, ADDRESS_FAMILY family, Address& out, bool& wildcard, uint16_t& port);
 void AddressToSockaddr(const Address& a, SOCKADDR* out);
+/* As above for a socket of `socketFamily`: IPv4 addresses of a dual-stack AF_INET6 socket come out v4-mapped. */
+void AddressToSockaddr(const Address& a, SOCKADDR* out, ADDRESS_FAMILY socketFamily);
+/* True (and the IPv4 form in v4) if `a` is a v4-mapped IPv6 socket address (::ffff:a.b.c.d). */
+bool MappedToIpv4(const Address& a, Address& v4);
 size_t SockaddrLength(ADDRESS_FAMILY family);
 
 /* ---- Sockets ---- */
@@ -275,6 +287,11 @@ struct DriverContextGuard
 extern const WSK_PROVIDER_LISTEN_DISPATCH g_listenDispatch;
 NTSTATUS ListenClose(WskSocketObj* s, PIRP irp);
 NTSTATUS ListenStart(WskSocketObj* s);
+/* SIO_ADDRESS_LIST_CHANGE: completes every pending request of the node's sockets (the node's address list
+ * changed); returns how many were completed. */
+size_t NotifyAddressListChange(uint32_t nodeId);
+/* The ns-3 socket of a listener that serves `peer` (the IPv4 half of a dual-stack listener for IPv4). */
+Ptr<WskTcpSocket> ListenerTcpFor(WskSocketObj* s, const Address& peer);
 
 /* Stream sockets (wsk-stream.cc) */
 extern const WSK_PROVIDER_STREAM_DISPATCH g_streamDispatch;

@@ -4,6 +4,10 @@
 
 #include "ns3/inet-socket-address.h"
 #include "ns3/inet6-socket-address.h"
+#include "ns3/ipv4.h"
+#include "ns3/ipv6.h"
+
+#include <mstcpip.h>
 
 #include <cstring>
 #include <set>
@@ -166,6 +170,14 @@ ReleaseSocket(WskSocketObj* s)
         s->tcp->SetOwner(nullptr);
         s->tcp = nullptr;
     }
+    if (s->tcp4) {
+        s->tcp4->SetOwner(nullptr);
+        s->tcp4 = nullptr;
+    }
+    for (PIRP irp : s->addressChangeIrps) {
+        IrpCompleteLater(s->inst, irp, STATUS_CANCELLED, 0); /* closing cancels SIO_ADDRESS_LIST_CHANGE */
+    }
+    s->addressChangeIrps.clear();
     s->handle.magic = kSocketClosed;
     s->closed = true;
     Registry().live.erase(s);
@@ -453,6 +465,81 @@ Done(WskSocketObj* s, PIRP irp, NTSTATUS st, ULONG_PTR info = 0)
     return irp ? IrpFinish(s->inst, irp, st, info) : st;
 }
 
+/* SIO_ADDRESS_LIST_QUERY: the node's unicast addresses of the socket's family (loopback excluded), as a
+ * SOCKET_ADDRESS_LIST followed by the SOCKADDRs it points to. */
+static NTSTATUS
+AddressListQuery(WskSocketObj* s, SIZE_T outSize, PVOID out, SIZE_T* outReturned, PIRP irp)
+{
+    const char* call = "WskControlSocket(SIO_ADDRESS_LIST_QUERY)";
+    if (irp != nullptr) {
+        Misuse(s, call, "the IRP must be NULL (the output size comes back in *OutputSizeReturned)");
+        return Done(s, irp, STATUS_INVALID_PARAMETER);
+    }
+    if (outReturned == nullptr) {
+        Misuse(s, call, "OutputSizeReturned is required");
+        return STATUS_INVALID_PARAMETER;
+    }
+    std::vector<Address> addrs;
+    Ptr<Node> node = NodeOf(s->inst);
+    if (s->family == AF_INET) {
+        Ptr<Ipv4> ip = node->GetObject<Ipv4>();
+        for (uint32_t i = 0; ip && i < ip->GetNInterfaces(); i++) {
+            for (uint32_t j = 0; j < ip->GetNAddresses(i); j++) {
+                Ipv4Address a = ip->GetAddress(i, j).GetLocal();
+                if (!a.IsLocalhost()) {
+                    addrs.push_back(InetSocketAddress(a, 0));
+                }
+            }
+        }
+    } else {
+        Ptr<Ipv6> ip = node->GetObject<Ipv6>();
+        for (uint32_t i = 0; ip && i < ip->GetNInterfaces(); i++) {
+            for (uint32_t j = 0; j < ip->GetNAddresses(i); j++) {
+                Ipv6Address a = ip->GetAddress(i, j).GetAddress();
+                if (!a.IsLocalhost()) {
+                    addrs.push_back(Inet6SocketAddress(a, 0));
+                }
+            }
+        }
+    }
+    size_t saLen = SockaddrLength(s->family);
+    size_t head = SIZEOF_SOCKET_ADDRESS_LIST(addrs.size());
+    head = (head + 7) & ~(size_t)7;
+    size_t need = head + addrs.size() * saLen;
+    *outReturned = need;
+    if (out == nullptr || outSize < need) {
+        return STATUS_BUFFER_OVERFLOW;
+    }
+    auto* list = static_cast<SOCKET_ADDRESS_LIST*>(out);
+    list->iAddressCount = (INT)addrs.size();
+    auto* base = static_cast<UCHAR*>(out) + head;
+    for (size_t i = 0; i < addrs.size(); i++) {
+        auto* sa = reinterpret_cast<SOCKADDR*>(base + i * saLen);
+        AddressToSockaddr(addrs[i], sa);
+        list->Address[i].lpSockaddr = sa;
+        list->Address[i].iSockaddrLength = (INT)saLen;
+    }
+    return STATUS_SUCCESS;
+}
+
+size_t
+NotifyAddressListChange(uint32_t nodeId)
+{
+    size_t n = 0;
+    for (WskSocketObj* s : std::vector<WskSocketObj*>(Registry().live.begin(), Registry().live.end())) {
+        if (s->inst->NodeId != nodeId) {
+            continue;
+        }
+        std::list<PIRP> irps;
+        irps.swap(s->addressChangeIrps);
+        for (PIRP irp : irps) {
+            IrpCompleteLater(s->inst, irp, STATUS_SUCCESS, 0);
+            n++;
+        }
+    }
+    return n;
+}
+
 NTSTATUS
 ControlSocketCommon(WskSocketObj* s, WSK_CONTROL_SOCKET_TYPE type, ULONG code, ULONG level, SIZE_T inSize, PVOID in,
                     SIZE_T outSize, PVOID out, SIZE_T* outReturned, PIRP irp, bool& handled)
@@ -495,6 +582,7 @@ ControlSocketCommon(WskSocketObj* s, WSK_CONTROL_SOCKET_TYPE type, ULONG code, U
             if (!inUlong(v) || v == 0) {
                 return Done(s, irp, STATUS_INVALID_PARAMETER);
             }
+            s->rcvBuf = v;
             if (s->tcp) {
                 s->tcp->SetBaseRcvBuf(v);
             }
@@ -515,6 +603,23 @@ ControlSocketCommon(WskSocketObj* s, WSK_CONTROL_SOCKET_TYPE type, ULONG code, U
             return Done(s, irp, STATUS_SUCCESS);
         case SO_SNDBUF:
             return Done(s, irp, STATUS_NOT_SUPPORTED); /* WSK does no send buffering */
+        case SO_WSK_SECURITY:
+            if (irp == nullptr) {
+                Misuse(s, "WskControlSocket(SO_WSK_SECURITY)", "an IRP is required");
+                return STATUS_INVALID_PARAMETER;
+            }
+            if (s->kind == SocketKind::Basic) {
+                return Done(s, irp, STATUS_NOT_SUPPORTED);
+            }
+            if (s->bound) {
+                Misuse(s, "WskControlSocket(SO_WSK_SECURITY)", "must be set before WskBind");
+                return Done(s, irp, STATUS_INVALID_DEVICE_STATE);
+            }
+            if (in == nullptr || inSize < sizeof(PVOID)) {
+                return Done(s, irp, STATUS_INVALID_PARAMETER);
+            }
+            s->security = *static_cast<PVOID*>(in);
+            return Done(s, irp, STATUS_SUCCESS);
         }
     }
     if (type == WskGetOption && level == SOL_SOCKET) {
@@ -526,22 +631,54 @@ ControlSocketCommon(WskSocketObj* s, WSK_CONTROL_SOCKET_TYPE type, ULONG code, U
         case SO_KEEPALIVE:
             return OutputUlong(s, s->keepAlive, outSize, out, outReturned, irp);
         case SO_RCVBUF:
-            return OutputUlong(s, s->tcp ? s->tcp->BaseRcvBuf() : 65535, outSize, out, outReturned, irp);
+            return OutputUlong(s, s->tcp ? s->tcp->BaseRcvBuf() : (s->rcvBuf ? s->rcvBuf : 65535), outSize, out, outReturned, irp);
         case SO_CONDITIONAL_ACCEPT:
             return OutputUlong(s, s->conditionalAccept, outSize, out, outReturned, irp);
+        case SO_WSK_SECURITY:
+            if (irp == nullptr) {
+                Misuse(s, "WskControlSocket(SO_WSK_SECURITY)", "an IRP is required");
+                return STATUS_INVALID_PARAMETER;
+            }
+            if (out == nullptr || outSize < sizeof(PVOID)) {
+                return Done(s, irp, STATUS_BUFFER_TOO_SMALL);
+            }
+            *static_cast<PVOID*>(out) = s->security; /* the cached copy; released with WSK_RELEASE_SD */
+            return Done(s, irp, STATUS_SUCCESS, sizeof(PVOID));
         }
     }
-    if (type == WskSetOption && level == IPPROTO_IPV6 && code == IPV6_V6ONLY) {
+    bool tcpKind = s->kind != SocketKind::Datagram && s->kind != SocketKind::Basic;
+    if (level == IPPROTO_IPV6 && code == IPV6_V6ONLY && type != WskIoctl) {
         if (s->family != AF_INET6) {
+            Misuse(s, "WskControlSocket(IPV6_V6ONLY)", "the socket is not AF_INET6");
+            return Done(s, irp, STATUS_INVALID_PARAMETER);
+        }
+        if (type == WskGetOption) {
+            return OutputUlong(s, s->v6only, outSize, out, outReturned, irp);
+        }
+        if (!inUlong(v)) {
             return Done(s, irp, STATUS_INVALID_PARAMETER);
         }
         if (s->bound) {
+            Misuse(s, "WskControlSocket(IPV6_V6ONLY)", "must be set before WskBind");
             return Done(s, irp, STATUS_INVALID_DEVICE_STATE);
         }
+        s->v6only = v != 0;
         return Done(s, irp, STATUS_SUCCESS);
     }
-    if (type == WskSetOption && level == IPPROTO_TCP && code == TCP_NODELAY) {
+    if (level == IPPROTO_TCP && code == TCP_NODELAY && type != WskIoctl) {
         return Done(s, irp, STATUS_NOT_SUPPORTED); /* WSK clients pass WSK_FLAG_NODELAY per send */
+    }
+    if (level == IPPROTO_TCP && tcpKind && type != WskIoctl &&
+        (code == TCP_KEEPIDLE || code == TCP_KEEPINTVL || code == TCP_KEEPCNT)) {
+        ULONG& field = code == TCP_KEEPIDLE ? s->keepIdle : (code == TCP_KEEPINTVL ? s->keepInterval : s->keepCount);
+        if (type == WskGetOption) {
+            return OutputUlong(s, field, outSize, out, outReturned, irp);
+        }
+        if (!inUlong(v) || v == 0) {
+            return Done(s, irp, STATUS_INVALID_PARAMETER);
+        }
+        field = v;
+        return Done(s, irp, STATUS_SUCCESS);
     }
     if (type == WskIoctl) {
         switch (code) {
@@ -561,7 +698,31 @@ ControlSocketCommon(WskSocketObj* s, WSK_CONTROL_SOCKET_TYPE type, ULONG code, U
         case SIO_WSK_REGISTER_EXTENSION:
             return STATUS_NOT_SUPPORTED;
         case SIO_LOOPBACK_FAST_PATH:
+            return Done(s, irp, STATUS_SUCCESS); /* deprecated; accepted with no effect */
+        case SIO_KEEPALIVE_VALS: {
+            if (!tcpKind) {
+                return Done(s, irp, STATUS_NOT_SUPPORTED);
+            }
+            if (in == nullptr || inSize < sizeof(struct tcp_keepalive)) {
+                return Done(s, irp, STATUS_INVALID_PARAMETER);
+            }
+            auto* k = static_cast<const struct tcp_keepalive*>(in);
+            s->keepAlive = k->onoff != 0;
+            s->keepIdle = k->keepalivetime / 1000 ? k->keepalivetime / 1000 : 1;
+            s->keepInterval = k->keepaliveinterval / 1000 ? k->keepaliveinterval / 1000 : 1;
             return Done(s, irp, STATUS_SUCCESS);
+        }
+        case SIO_ADDRESS_LIST_QUERY:
+            return AddressListQuery(s, outSize, out, outReturned, irp);
+        case SIO_ADDRESS_LIST_CHANGE:
+            if (irp == nullptr) {
+                Misuse(s, "WskControlSocket(SIO_ADDRESS_LIST_CHANGE)", "an IRP is required");
+                return STATUS_INVALID_PARAMETER;
+            }
+            if (IrpPend(s, irp, "WskControlSocket(SIO_ADDRESS_LIST_CHANGE)", QueueAddressChange) != STATUS_CANCELLED) {
+                s->addressChangeIrps.push_back(irp);
+            }
+            return STATUS_PENDING;
         }
     }
     handled = false;

@@ -163,11 +163,20 @@ WskTcpSocket::ReportProgress(TcpStates_t before)
 void
 WskTcpSocket::DoForwardUp(Ptr<Packet> packet, const Address& fromAddress, const Address& toAddress)
 {
+    if (m_silent) {
+        return; /* silent mode: received packets are dropped without an answer */
+    }
     OwnerContext ctx(m_owner ? m_owner : (m_listener ? m_listener->m_owner : nullptr));
     TcpHeader h;
     packet->PeekHeader(h);
     uint8_t flags = h.GetFlags();
     TcpStates_t before = m_state;
+    if (m_state == LISTEN && m_owner != nullptr && m_owner->TcpRefusesPeer(fromAddress)) {
+        if ((flags & (TcpHeader::SYN | TcpHeader::ACK)) == TcpHeader::SYN) {
+            RefuseSyn(h, fromAddress, toAddress);
+        }
+        return;
+    }
     if (m_state == LISTEN && m_owner != nullptr && m_owner->TcpListenSegment(packet, h, fromAddress, toAddress)) {
         return;
     }
@@ -195,6 +204,20 @@ WskTcpSocket::DoForwardUp(Ptr<Packet> packet, const Address& fromAddress, const 
         m_listener->m_owner->TcpHandshakeAborted(fromAddress);
     }
     ReportProgress(before);
+}
+
+uint32_t
+WskTcpSocket::SendDataPacket(SequenceNumber32 seq, uint32_t maxSize, bool withAck)
+{
+    return m_silent ? 0 : TcpSocketBase::SendDataPacket(seq, maxSize, withAck);
+}
+
+void
+WskTcpSocket::SendEmptyPacket(uint8_t flags)
+{
+    if (!m_silent) {
+        TcpSocketBase::SendEmptyPacket(flags);
+    }
 }
 
 void

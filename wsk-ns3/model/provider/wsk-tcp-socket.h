@@ -34,6 +34,8 @@ class WskTcpOwner
     }
     /* A connection accepted by WskInspectAccept died before it was established. */
     virtual void TcpHandshakeAborted(const Address& from) {}
+    /* A listener that must not serve this peer (it answers the SYN with a RST). */
+    virtual bool TcpRefusesPeer(const Address& from) const { return false; }
 };
 
 class WskTcpSocket : public TcpSocketBase
@@ -65,10 +67,14 @@ class WskTcpSocket : public TcpSocketBase
      * refuse one with a bare RST (the only RST an ns-3 3.37 connector acts on in SYN_SENT). */
     void ReplaySyn(Ptr<Packet> syn, const Address& from, const Address& to);
     void RefuseSyn(const TcpHeader& syn, const Address& from, const Address& to);
+    /* SIO_WSK_SET_TCP_SILENT_MODE: from now on nothing leaves and everything that arrives is dropped. */
+    void SetSilent() { m_silent = true; }
 
   protected:
     Ptr<TcpSocketBase> Fork() override;
     void DoForwardUp(Ptr<Packet> packet, const Address& fromAddress, const Address& toAddress) override;
+    uint32_t SendDataPacket(SequenceNumber32 seq, uint32_t maxSize, bool withAck) override;
+    void SendEmptyPacket(uint8_t flags) override;
 
   private:
     void ReportProgress(TcpStates_t before);
@@ -76,6 +82,7 @@ class WskTcpSocket : public TcpSocketBase
     WskTcpOwner* m_owner = nullptr;
     WskTcpSocket* m_listener = nullptr; // for a forked child: the listener it came from
     bool m_streamStartKnown = false;
+    bool m_silent = false;
     SequenceNumber32 m_streamStart;
     uint32_t m_baseRcvBuf = 65535;
     uint32_t m_held = 0;
