@@ -6,6 +6,7 @@
 #include "ns3/log.h"
 #include "ns3/node.h"
 #include "ns3/rtt-estimator.h"
+#include "ns3/simulator.h"
 #include "ns3/tcp-cubic.h"
 #include "ns3/tcp-header.h"
 #include "ns3/tcp-l4-protocol.h"
@@ -15,6 +16,8 @@
 
 extern "C" {
 #include "krt_internal.h"
+
+#include <vector>
 }
 
 namespace ns3 {
@@ -68,6 +71,26 @@ WskTcpSocket::WskTcpSocket(const WskTcpSocket& other)
 {
 }
 
+/* Building a TcpSocketBase and its TcpCubic through their attribute lists costs ~100 us (attribute
+ * values go through strings); at 100,000 nodes that dominated set-up. Each simulation therefore builds one
+ * prototype that way and copies it, as ns-3's own Fork does for an accepted connection. A prototype
+ * belongs to one simulation (Config::SetDefault may change between runs) and is kept, unused, after it:
+ * copies made from it may still refer to it. */
+static Ptr<WskTcpSocket>&
+CurrentPrototype()
+{
+    static Ptr<WskTcpSocket> proto;
+    return proto;
+}
+
+static void
+RetirePrototype()
+{
+    static auto* retired = new std::vector<Ptr<WskTcpSocket>>();
+    retired->push_back(CurrentPrototype());
+    CurrentPrototype() = nullptr;
+}
+
 Ptr<WskTcpSocket>
 WskTcpSocket::Create(Ptr<Node> node)
 {
@@ -75,13 +98,21 @@ WskTcpSocket::Create(Ptr<Node> node)
     if (!tcp) {
         return nullptr;
     }
-    Ptr<WskTcpSocket> s = CreateObject<WskTcpSocket>();
+    Ptr<WskTcpSocket>& proto = CurrentPrototype();
+    if (!proto) {
+        proto = CreateObject<WskTcpSocket>();
+        proto->SetNode(node);
+        proto->SetTcp(tcp);
+        proto->SetRtt(CreateObject<RttMeanDeviation>());
+        proto->SetCongestionControlAlgorithm(CreateObject<TcpCubic>());
+        proto->SetRecoveryAlgorithm(CreateObject<TcpPrrRecovery>());
+        proto->m_baseRcvBuf = proto->GetRcvBufSize();
+        Simulator::ScheduleDestroy(&RetirePrototype);
+    }
+    Ptr<WskTcpSocket> s = CopyObject<WskTcpSocket>(proto);
+    s->m_listener = nullptr; /* a copy of the prototype, not a connection forked from a listener */
     s->SetNode(node);
     s->SetTcp(tcp);
-    s->SetRtt(CreateObject<RttMeanDeviation>());
-    s->SetCongestionControlAlgorithm(CreateObject<TcpCubic>());
-    s->SetRecoveryAlgorithm(CreateObject<TcpPrrRecovery>());
-    s->m_baseRcvBuf = s->GetRcvBufSize();
     tcp->AddSocket(s);
     return s;
 }
