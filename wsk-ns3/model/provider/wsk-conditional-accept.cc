@@ -18,6 +18,16 @@ ListenTable(const WskSocketObj* s)
     return static_cast<const WSK_CLIENT_LISTEN_DISPATCH*>(s->clientDispatch);
 }
 
+/* The listener's conditional-accept state, created on first use. */
+static InspectState&
+InspectOf(WskSocketObj* s)
+{
+    if (!s->inspect) {
+        s->inspect = std::make_unique<InspectState>();
+    }
+    return *s->inspect;
+}
+
 static bool
 SameId(const WSK_INSPECT_ID& a, const WSK_INSPECT_ID& b)
 {
@@ -27,9 +37,9 @@ SameId(const WSK_INSPECT_ID& a, const WSK_INSPECT_ID& b)
 static void
 RaiseAbort(WskSocketObj* s, WSK_INSPECT_ID id)
 {
-    s->abortedInspects.push_back(id);
-    if (s->abortedInspects.size() > 1024) {
-        s->abortedInspects.erase(s->abortedInspects.begin());
+    InspectOf(s).aborted.push_back(id);
+    if (InspectOf(s).aborted.size() > 1024) {
+        InspectOf(s).aborted.erase(InspectOf(s).aborted.begin());
     }
     if (s->closing || s->closed) {
         return;
@@ -55,12 +65,12 @@ Watchdog(Ptr<WskTcpSocket> tcp, Address from, Time seen)
         return;
     }
     DriverContextGuard g(s->inst);
-    auto it = s->inspects.find(from);
-    if (it == s->inspects.end() || it->second.inHandshake || it->second.lastSyn != seen) {
+    auto it = InspectOf(s).pending.find(from);
+    if (it == InspectOf(s).pending.end() || it->second.inHandshake || it->second.lastSyn != seen) {
         return;
     }
     WSK_INSPECT_ID id = it->second.id;
-    s->inspects.erase(it);
+    InspectOf(s).pending.erase(it);
     RaiseAbort(s, id);
 }
 
@@ -78,9 +88,9 @@ WskSocketObj::TcpListenSegment(Ptr<Packet> packet, const TcpHeader& h, const Add
         return false;
     }
     uint8_t f = h.GetFlags() & ~(TcpHeader::PSH | TcpHeader::URG | TcpHeader::CWR | TcpHeader::ECE);
-    auto it = inspects.find(from);
+    auto it = InspectOf(this).pending.find(from);
     if (f == TcpHeader::SYN) {
-        if (it != inspects.end()) {
+        if (it != InspectOf(this).pending.end()) {
             if (it->second.inHandshake) {
                 return false;
             }
@@ -92,7 +102,7 @@ WskSocketObj::TcpListenSegment(Ptr<Packet> packet, const TcpHeader& h, const Add
         }
         PendingInspect pi;
         pi.id.Key = (ULONG_PTR)Handle();
-        pi.id.SerialNumber = ++inspectSerial;
+        pi.id.SerialNumber = ++InspectOf(this).serial;
         pi.header = h;
         pi.from = from;
         pi.to = to;
@@ -110,12 +120,12 @@ WskSocketObj::TcpListenSegment(Ptr<Packet> packet, const TcpHeader& h, const Add
         switch (action) {
         case WskInspectAccept:
             pi.inHandshake = true;
-            inspects[from] = pi;
+            InspectOf(this).pending[from] = pi;
             return false; /* the normal listen path forks and sends the SYN-ACK now */
         case WskInspectPend:
             pi.syn = packet->Copy();
-            inspects[from] = pi;
-            ArmWatchdog(this, inspects[from]);
+            InspectOf(this).pending[from] = pi;
+            ArmWatchdog(this, InspectOf(this).pending[from]);
             return true;
         case WskInspectReject:
             ListenerTcpFor(this, from)->RefuseSyn(h, from, to);
@@ -127,10 +137,10 @@ WskSocketObj::TcpListenSegment(Ptr<Packet> packet, const TcpHeader& h, const Add
             return true;
         }
     }
-    if ((h.GetFlags() & TcpHeader::RST) && it != inspects.end() && !it->second.inHandshake) {
+    if ((h.GetFlags() & TcpHeader::RST) && it != InspectOf(this).pending.end() && !it->second.inHandshake) {
         /* the peer gave up on a pended request */
         WSK_INSPECT_ID id = it->second.id;
-        inspects.erase(it);
+        InspectOf(this).pending.erase(it);
         RaiseAbort(this, id);
         return true;
     }
@@ -140,36 +150,45 @@ WskSocketObj::TcpListenSegment(Ptr<Packet> packet, const TcpHeader& h, const Add
 void
 WskSocketObj::TcpHandshakeAborted(const Address& from)
 {
-    auto it = inspects.find(from);
-    if (it == inspects.end()) {
+    if (!inspect) {
+        return; /* no conditional accept on this listener */
+    }
+    auto it = InspectOf(this).pending.find(from);
+    if (it == InspectOf(this).pending.end()) {
         return;
     }
     WSK_INSPECT_ID id = it->second.id;
-    inspects.erase(it);
+    InspectOf(this).pending.erase(it);
     RaiseAbort(this, id);
 }
 
 void
 InspectTakeId(WskSocketObj* listener, WskSocketObj* child)
 {
-    auto it = listener->inspects.find(child->remoteAddr);
-    if (it == listener->inspects.end()) {
+    if (!listener->inspect) {
+        return;
+    }
+    auto it = InspectOf(listener).pending.find(child->remoteAddr);
+    if (it == InspectOf(listener).pending.end()) {
         return;
     }
     child->hasInspectId = true;
     child->inspectId = it->second.id;
-    listener->inspects.erase(it);
+    InspectOf(listener).pending.erase(it);
 }
 
 void
 InspectRefuseAll(WskSocketObj* listener)
 {
-    for (auto& kv : listener->inspects) {
+    if (!listener->inspect) {
+        return;
+    }
+    for (auto& kv : InspectOf(listener).pending) {
         if (!kv.second.inHandshake) {
             ListenerTcpFor(listener, kv.second.from)->RefuseSyn(kv.second.header, kv.second.from, kv.second.to);
         }
     }
-    listener->inspects.clear();
+    InspectOf(listener).pending.clear();
 }
 
 NTSTATUS
@@ -185,7 +204,7 @@ InspectComplete(WskSocketObj* s, PWSK_INSPECT_ID id, WSK_INSPECT_ACTION action, 
                (int)action);
         return IrpFinish(s->inst, irp, STATUS_INVALID_PARAMETER, 0);
     }
-    for (auto it = s->inspects.begin(); it != s->inspects.end(); ++it) {
+    for (auto it = InspectOf(s).pending.begin(); it != InspectOf(s).pending.end(); ++it) {
         PendingInspect& pi = it->second;
         if (!SameId(pi.id, *id) || pi.inHandshake || !pi.syn) {
             continue;
@@ -197,11 +216,11 @@ InspectComplete(WskSocketObj* s, PWSK_INSPECT_ID id, WSK_INSPECT_ACTION action, 
             ListenerTcpFor(s, pi.from)->ReplaySyn(syn, pi.from, pi.to); /* the SYN-ACK leaves now */
         } else {
             ListenerTcpFor(s, pi.from)->RefuseSyn(pi.header, pi.from, pi.to);
-            s->inspects.erase(it);
+            InspectOf(s).pending.erase(it);
         }
         return IrpFinish(s->inst, irp, STATUS_SUCCESS, 0);
     }
-    for (const auto& a : s->abortedInspects) {
+    for (const auto& a : InspectOf(s).aborted) {
         if (SameId(a, *id)) {
             /* aborted meanwhile (WskAbortEvent came first): no connection is established */
             return IrpFinish(s->inst, irp, STATUS_SUCCESS, 0);

@@ -207,14 +207,14 @@ TryPush(WskSocketObj* s)
 static void
 FailAll(WskSocketObj* s, NTSTATUS sendStatus, NTSTATUS recvStatus)
 {
-    std::deque<PendingSend> sends;
+    std::list<PendingSend> sends;
     sends.swap(s->sends);
     for (auto& ps : sends) {
         if (ps.irp) {
             IrpCompleteLater(s->inst, ps.irp, sendStatus, 0);
         }
     }
-    std::deque<PendingReceive> recvs;
+    std::list<PendingReceive> recvs;
     recvs.swap(s->receives);
     for (auto& r : recvs) {
         IrpCompleteLater(s->inst, r.irp, recvStatus, 0);

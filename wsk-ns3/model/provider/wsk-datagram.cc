@@ -71,7 +71,7 @@ struct DatagramState
     std::deque<DgElem*> queue;
     size_t queuedBytes = 0;
     uint64_t dropped = 0;
-    std::deque<PendingRecvFrom> receives;
+    std::list<PendingRecvFrom> receives;
     std::unordered_map<WSK_DATAGRAM_INDICATION*, DgElem*> retained; // with the client (or being indicated)
     bool hasRemote = false;  // SIO_WSK_SET_REMOTE_ADDRESS
     Address remote;
@@ -1029,7 +1029,7 @@ DgClose(PWSK_SOCKET Socket, PIRP Irp)
     TAKE_IRP("WskCloseSocket");
     DatagramState* d = Dg(s);
     s->closing = true;
-    std::deque<PendingRecvFrom> recvs;
+    std::list<PendingRecvFrom> recvs;
     recvs.swap(d->receives);
     for (auto& r : recvs) {
         IrpCompleteLater(s->inst, r.irp, STATUS_CANCELLED, 0);

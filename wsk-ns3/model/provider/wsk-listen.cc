@@ -317,7 +317,7 @@ NTSTATUS
 ListenClose(WskSocketObj* s, PIRP irp)
 {
     s->closing = true;
-    std::deque<PendingAccept> accepts;
+    std::list<PendingAccept> accepts;
     accepts.swap(s->accepts);
     for (auto& a : accepts) {
         IrpCompleteLater(s->inst, a.irp, STATUS_CANCELLED, 0); /* §8.4: pending accepts are cancelled */

@@ -107,6 +107,21 @@ struct PendingInspect
     bool inHandshake = false;  // accepted: SYN-ACK sent, waiting for the final ACK
 };
 
+/* What a conditional-accept listener keeps (only those listeners have one). */
+struct InspectState
+{
+    std::map<Address, PendingInspect> pending;
+    std::vector<WSK_INSPECT_ID> aborted; // recent aborted IDs: WskInspectComplete on them is a no-op
+    ULONG serial = 0;
+};
+
+/* SO_WSK_EVENT_CALLBACK disables waiting for callbacks in progress, per event bit. */
+struct DisableState
+{
+    std::map<ULONG, std::vector<PIRP>> waiters;
+    std::map<ULONG, int> pendingNoIrp;
+};
+
 /* A datagram socket's UDP side (wsk-datagram.cc); freed with the socket object. */
 struct DatagramState;
 struct DatagramStateDeleter
@@ -125,6 +140,8 @@ struct WskSocketHandle
 struct WskSocketObj : public WskTcpOwner
 {
     WskSocketHandle handle;
+    WskSocketObj* livePrev = nullptr; // the instance's open sockets (an intrusive list: no node per socket)
+    WskSocketObj* liveNext = nullptr;
     uint64_t serial = 0;           // 1, 2, ... per driver instance: a socket id stable across runs
     PWSK_SOCKET Handle() { return &handle.header; }
     SocketKind kind;
@@ -139,8 +156,7 @@ struct WskSocketObj : public WskTcpOwner
     ULONG enabledEvents = 0;
     ULONG inheritEvents = 0;   // listen: connection events enabled on it (apply to accepted sockets)
     int inCallback[10] = {0};  // per event bit index: calls in progress
-    std::map<ULONG, std::vector<PIRP>> disableWaiters;
-    std::map<ULONG, int> disablePendingNoIrp;
+    std::unique_ptr<DisableState> disable; // created by the first disable that has to wait
     bool bound = false;
     bool connected = false;
     bool connecting = false;
@@ -174,10 +190,10 @@ struct WskSocketObj : public WskTcpOwner
     Ptr<WskTcpSocket> tcp4;        // AF_INET6 listener with IPV6_V6ONLY = 0: its IPv4 half (dual stack)
     WskSocketObj* listener = nullptr; // accepted but not yet handed to the client
     // connection data path
-    std::deque<PendingSend> sends;
+    std::list<PendingSend> sends;
     uint64_t queuedBytes = 0;  // stream bytes accepted from WskSend so far
     uint64_t ackedBytes = 0;
-    std::deque<PendingReceive> receives;
+    std::list<PendingReceive> receives;
     std::vector<uint8_t> backlog; // received bytes not yet delivered
     size_t backlogHead = 0;
     int64_t backlogWireNs = -1;      // arrival time of the oldest undelivered byte (latency records)
@@ -192,14 +208,11 @@ struct WskSocketObj : public WskTcpOwner
     PIRP closeIrp = nullptr;
     size_t lastIsb = 0;
     // listen
-    std::map<Address, PendingInspect> inspects;
-    std::vector<WSK_INSPECT_ID> abortedInspects; // recent aborted IDs: WskInspectComplete on them is a no-op
-    ULONG inspectSerial = 0;
+    std::unique_ptr<InspectState> inspect; // conditional accept: created by the first inspected SYN
     bool hasInspectId = false;  // accepted through conditional accept (SIO_WSK_QUERY_INSPECT_ID)
     WSK_INSPECT_ID inspectId{};
-    std::deque<PendingAccept> accepts;
-    std::deque<WskSocketObj*> acceptQueue;
-    std::vector<WskSocketObj*> children; // accepted sockets still attached to this listener
+    std::list<PendingAccept> accepts;
+    std::list<WskSocketObj*> acceptQueue;
     // datagram (created at the first datagram call)
     std::unique_ptr<DatagramState, DatagramStateDeleter> dgram;
 

@@ -11,6 +11,7 @@
 
 #include <cstring>
 #include <set>
+#include <unordered_map>
 
 namespace ns3 {
 namespace wsk {
@@ -28,7 +29,7 @@ BoundSockets()
 struct SocketRegistry
 {
     std::deque<WskSocketObj*> quarantine;
-    std::set<WskSocketObj*> live;
+    std::unordered_map<KRT_INSTANCE*, WskSocketObj*> live; // instance -> first of its open sockets
     ~SocketRegistry()
     {
         for (auto* s : quarantine) {
@@ -60,19 +61,42 @@ Quarantine()
 
 void DestroySocketObject(WskSocketObj* s);
 
+static void
+UnlinkLive(WskSocketObj* s)
+{
+    if (s->livePrev != nullptr) {
+        s->livePrev->liveNext = s->liveNext;
+    } else {
+        auto it = Registry().live.find(s->inst);
+        if (it != Registry().live.end() && it->second == s) {
+            if (s->liveNext != nullptr) {
+                it->second = s->liveNext;
+            } else {
+                Registry().live.erase(it);
+            }
+        }
+    }
+    if (s->liveNext != nullptr) {
+        s->liveNext->livePrev = s->livePrev;
+    }
+    s->livePrev = s->liveNext = nullptr;
+}
+
 /* The instance is going away (simulation destroyed): free every socket it still has. */
 static void
 InstanceCleanup(KRT_INSTANCE* inst)
 {
     auto& r = Registry();
-    for (auto it = r.live.begin(); it != r.live.end();) {
-        WskSocketObj* s = *it;
-        if (s->inst == inst) {
-            it = r.live.erase(it);
-            BoundSockets()[inst->NodeId].remove(s);
+    auto head = r.live.find(inst);
+    if (head != r.live.end()) {
+        WskSocketObj* s = head->second;
+        r.live.erase(head);
+        auto& bound = BoundSockets()[inst->NodeId];
+        while (s != nullptr) {
+            WskSocketObj* next = s->liveNext;
+            bound.remove(s);
             DestroySocketObject(s);
-        } else {
-            ++it;
+            s = next;
         }
     }
     for (auto it = r.quarantine.begin(); it != r.quarantine.end();) {
@@ -155,7 +179,12 @@ NewSocket(WskClientObj* client, SocketKind kind, ADDRESS_FAMILY family, USHORT t
     s->serial = ++SocketSerials()[client->inst];
     client->sockets++;
     client->anySocketCreated = true;
-    Registry().live.insert(s);
+    WskSocketObj*& first = Registry().live[s->inst];
+    s->liveNext = first;
+    if (first != nullptr) {
+        first->livePrev = s;
+    }
+    first = s;
     (void)g_cleanupHook;
     KeClearEvent(&client->idle);
     return s;
@@ -180,7 +209,7 @@ ReleaseSocket(WskSocketObj* s)
     s->addressChangeIrps.clear();
     s->handle.magic = kSocketClosed;
     s->closed = true;
-    Registry().live.erase(s);
+    UnlinkLive(s);
     WskClientObj* c = s->client;
     if (c != nullptr && c->magic == kClientMagic) {
         ClientSocketClosed(c);
@@ -261,6 +290,15 @@ RememberBound(WskSocketObj* s)
     BoundSockets()[s->inst->NodeId].push_back(s);
 }
 
+static DisableState&
+DisableOf(WskSocketObj* s)
+{
+    if (!s->disable) {
+        s->disable = std::make_unique<DisableState>();
+    }
+    return *s->disable;
+}
+
 static int
 EventIndex(ULONG bit)
 {
@@ -292,18 +330,21 @@ EndCallback(WskSocketObj* s, ULONG bit)
         return;
     }
     /* a disable waited for calls in progress to return (SO_WSK_EVENT_CALLBACK) */
-    auto it = s->disableWaiters.find(bit);
-    if (it != s->disableWaiters.end()) {
+    if (!s->disable) {
+        return;
+    }
+    auto it = s->disable->waiters.find(bit);
+    if (it != s->disable->waiters.end()) {
         std::vector<PIRP> irps = std::move(it->second);
-        s->disableWaiters.erase(it);
+        s->disable->waiters.erase(it);
         s->enabledEvents &= ~bit;
         for (PIRP irp : irps) {
             IrpCompleteLater(s->inst, irp, STATUS_SUCCESS, 0);
         }
     }
-    auto nit = s->disablePendingNoIrp.find(bit);
-    if (nit != s->disablePendingNoIrp.end()) {
-        s->disablePendingNoIrp.erase(nit);
+    auto nit = s->disable->pendingNoIrp.find(bit);
+    if (nit != s->disable->pendingNoIrp.end()) {
+        s->disable->pendingNoIrp.erase(nit);
         s->enabledEvents &= ~bit;
     }
 }
@@ -400,11 +441,11 @@ EventCallbackOption(WskSocketObj* s, SIZE_T inSize, PVOID in, PIRP irp)
             if (irp != nullptr) {
                 NTSTATUS st = IrpPend(s, irp, call, QueueControl);
                 if (st != STATUS_CANCELLED) {
-                    s->disableWaiters[bit].push_back(irp);
+                    DisableOf(s).waiters[bit].push_back(irp);
                 }
                 return STATUS_PENDING;
             }
-            s->disablePendingNoIrp[bit]++;
+            DisableOf(s).pendingNoIrp[bit]++;
             return STATUS_EVENT_PENDING;
         }
         s->enabledEvents &= ~bit;
@@ -526,10 +567,16 @@ size_t
 NotifyAddressListChange(uint32_t nodeId)
 {
     size_t n = 0;
-    for (WskSocketObj* s : std::vector<WskSocketObj*>(Registry().live.begin(), Registry().live.end())) {
-        if (s->inst->NodeId != nodeId) {
+    std::vector<WskSocketObj*> sockets;
+    for (auto& kv : Registry().live) {
+        if (kv.first->NodeId != nodeId) {
             continue;
         }
+        for (WskSocketObj* s = kv.second; s != nullptr; s = s->liveNext) {
+            sockets.push_back(s);
+        }
+    }
+    for (WskSocketObj* s : sockets) {
         std::list<PIRP> irps;
         irps.swap(s->addressChangeIrps);
         for (PIRP irp : irps) {

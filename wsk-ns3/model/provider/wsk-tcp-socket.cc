@@ -107,6 +107,7 @@ WskTcpSocket::Create(Ptr<Node> node)
         proto->SetCongestionControlAlgorithm(CreateObject<TcpCubic>());
         proto->SetRecoveryAlgorithm(CreateObject<TcpPrrRecovery>());
         proto->m_baseRcvBuf = proto->GetRcvBufSize();
+        proto->DetachTcbTraces();
         Simulator::ScheduleDestroy(&RetirePrototype);
     }
     Ptr<WskTcpSocket> s = CopyObject<WskTcpSocket>(proto);
@@ -115,6 +116,26 @@ WskTcpSocket::Create(Ptr<Node> node)
     s->SetTcp(tcp);
     tcp->AddSocket(s);
     return s;
+}
+
+/* Copying a TcpSocketState copies the trace sinks connected to it. The prototype never runs, so its own
+ * sinks are removed: copies then carry only theirs (~1 KiB less per socket). */
+void
+WskTcpSocket::DetachTcbTraces()
+{
+    TcpSocketBase* self = this;
+    m_tcb->TraceDisconnectWithoutContext("PacingRate", MakeCallback(&TcpSocketBase::UpdatePacingRateTrace, self));
+    m_tcb->TraceDisconnectWithoutContext("CongestionWindow", MakeCallback(&TcpSocketBase::UpdateCwnd, self));
+    m_tcb->TraceDisconnectWithoutContext("CongestionWindowInflated",
+                                         MakeCallback(&TcpSocketBase::UpdateCwndInfl, self));
+    m_tcb->TraceDisconnectWithoutContext("SlowStartThreshold", MakeCallback(&TcpSocketBase::UpdateSsThresh, self));
+    m_tcb->TraceDisconnectWithoutContext("CongState", MakeCallback(&TcpSocketBase::UpdateCongState, self));
+    m_tcb->TraceDisconnectWithoutContext("EcnState", MakeCallback(&TcpSocketBase::UpdateEcnState, self));
+    m_tcb->TraceDisconnectWithoutContext("NextTxSequence",
+                                         MakeCallback(&TcpSocketBase::UpdateNextTxSequence, self));
+    m_tcb->TraceDisconnectWithoutContext("HighestSequence", MakeCallback(&TcpSocketBase::UpdateHighTxMark, self));
+    m_tcb->TraceDisconnectWithoutContext("BytesInFlight", MakeCallback(&TcpSocketBase::UpdateBytesInFlight, self));
+    m_tcb->TraceDisconnectWithoutContext("RTT", MakeCallback(&TcpSocketBase::UpdateRtt, self));
 }
 
 Ptr<TcpSocketBase>

@@ -78,6 +78,7 @@ class WskTcpSocket : public TcpSocketBase
 
   private:
     void ReportProgress(TcpStates_t before);
+    void DetachTcbTraces();
 
     WskTcpOwner* m_owner = nullptr;
     WskTcpSocket* m_listener = nullptr; // for a forked child: the listener it came from
