@@ -102,8 +102,18 @@ static void KrtTimerExpired(void *arg)
         KrtTimerArm(timer, (uint64_t)timer->Period * 1000000ull);
     timer->Header.SignalState = 1;
     KrtSignalObject(&timer->Header);
-    if (dpc != NULL)
+    if (dpc == NULL || dpc->DpcData != NULL)
+        return; /* none, or already queued by KeInsertQueueDpc: it runs once */
+    if (dpc->Type != 19) { /* a threaded DPC stays queued */
         KeInsertQueueDpc(dpc, (PVOID)(ULONG_PTR)KeQueryInterruptTime(), NULL);
+        return;
+    }
+    /* This expiry event already runs at DISPATCH_LEVEL in the timer's instance, so an ordinary DPC is called
+     * from here, as Windows' timer expiration calls the DPCs of expired timers that target its own
+     * processor, rather than queued as one more zero-delay simulator event per expiry. */
+    dpc->SystemArgument1 = (PVOID)(ULONG_PTR)KeQueryInterruptTime();
+    dpc->SystemArgument2 = NULL;
+    KrtRunDpc(dpc);
 }
 
 BOOLEAN NTAPI KeSetTimerEx(PKTIMER Timer, LARGE_INTEGER DueTime, LONG Period, PKDPC Dpc)
