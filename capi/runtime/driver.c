@@ -112,6 +112,7 @@ void KrtInstanceDestroy(KRT_INSTANCE *inst)
     if (inst->DataOwner != NULL && *inst->DataOwner == inst)
         *inst->DataOwner = NULL;
     free(inst->DataCopy);
+    free(inst->Tags);
     inst->Magic = 0;
     free(inst);
 }

@@ -44,8 +44,9 @@ typedef struct KRT_INSTANCE {
     char *DataCopy;
     struct KRT_INSTANCE **DataOwner;
     LIST_ENTRY PoolAllocations;
-    KRT_POOL_TAG Tags[KRT_MAX_TAGS];
+    KRT_POOL_TAG *Tags;    /* grown on demand (most drivers use a handful of tags) up to KRT_MAX_TAGS */
     ULONG TagCount;
+    ULONG TagCapacity;
     SIZE_T PoolLiveBytes;
     SIZE_T PoolPeakBytes;
     ULONGLONG PoolAllocations_;

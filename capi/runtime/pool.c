@@ -23,7 +23,20 @@ static KRT_POOL_TAG *KrtTagSlot(KRT_INSTANCE *inst, ULONG tag)
             return &inst->Tags[i];
     if (inst->TagCount == KRT_MAX_TAGS)
         return &inst->Tags[KRT_MAX_TAGS - 1]; /* overflow bucket: shared by the rarest tags */
+    if (inst->TagCount == inst->TagCapacity) {
+        ULONG capacity = inst->TagCapacity ? inst->TagCapacity * 2 : 4;
+        if (capacity > KRT_MAX_TAGS)
+            capacity = KRT_MAX_TAGS;
+        KRT_POOL_TAG *grown = realloc(inst->Tags, capacity * sizeof *grown);
+        if (grown == NULL) {
+            static KRT_POOL_TAG untracked; /* out of memory: the allocation is still made, just not counted */
+            return &untracked;
+        }
+        inst->Tags = grown;
+        inst->TagCapacity = capacity;
+    }
     KRT_POOL_TAG *slot = &inst->Tags[inst->TagCount++];
+    memset(slot, 0, sizeof *slot);
     slot->Tag = tag;
     return slot;
 }
