@@ -190,39 +190,16 @@ static VOID CaseStaticLate(PWT_SYNC Sync)
     DbgPrint("RESULT static_after_close=0x%08X\n", (ULONG)status);
 }
 
+static const WT_CASE g_cases[] = {
+    {"socket", CaseSocket},           {"unbound", CaseUnbound},         {"refused", CaseRefused},
+    {"accept_cancel", CaseAcceptCancel}, {"static_late", CaseStaticLate}, {NULL, NULL},
+};
+
 static KSTART_ROUTINE TestThread;
 static VOID TestThread(PVOID Context)
 {
-    WT_SYNC sync;
-    NTSTATUS status;
     UNREFERENCED_PARAMETER(Context);
-
-    status = WtWskOpen(&g_wsk, WSK_INFINITE_WAIT);
-    if (NT_SUCCESS(status))
-        status = WtSyncInit(&sync);
-    if (!NT_SUCCESS(status)) {
-        DbgPrint("RESULT setup_failed=0x%08X\n", (ULONG)status);
-        WtWskClose(&g_wsk);
-        DbgPrint("RESULT done=1\n");
-        PsTerminateSystemThread(status);
-    }
-    if (WtIs(g_case, "socket"))
-        CaseSocket(&sync);
-    else if (WtIs(g_case, "unbound"))
-        CaseUnbound(&sync);
-    else if (WtIs(g_case, "refused"))
-        CaseRefused(&sync);
-    else if (WtIs(g_case, "accept_cancel"))
-        CaseAcceptCancel(&sync);
-    else if (WtIs(g_case, "static_late"))
-        CaseStaticLate(&sync);
-    else
-        DbgPrint("RESULT unknown_case=1\n");
-    WtSyncFree(&sync);
-    WtWskClose(&g_wsk);
-    WtReportIrpChecks();
-    DbgPrint("RESULT done=1\n");
-    PsTerminateSystemThread(STATUS_SUCCESS);
+    WtRunCase(&g_wsk, g_case, g_cases, NULL);
 }
 
 static DRIVER_UNLOAD DriverUnload;

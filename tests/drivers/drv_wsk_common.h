@@ -332,6 +332,45 @@ WT_FN VOID WtWskClose(PWT_WSK w)
 }
 
 /* ---------------------------------------------------------------------------------------------------
+ * Test cases: a driver's thread opens WSK, runs the case its "Case" parameter names, reports and ends.
+ * --------------------------------------------------------------------------------------------------- */
+typedef VOID WT_CASE_FN(PWT_SYNC Sync);
+typedef struct _WT_CASE {
+    const char *Name;
+    WT_CASE_FN *Run;
+} WT_CASE;
+
+/* Runs the case of Cases (NULL-terminated) named Case (Case NULL: the first one), then Finish (may be NULL) while WSK is still open;
+ * logs "RESULT setup_failed=..." or "RESULT unknown_case=1" when it cannot, and always "RESULT done=1".
+ * Ends the calling system thread. */
+WT_FN VOID WtRunCase(PWT_WSK w, PCWSTR Case, const WT_CASE *Cases, WT_CASE_FN *Finish)
+{
+    WT_SYNC sync;
+    NTSTATUS status = WtWskOpen(w, WSK_INFINITE_WAIT);
+    if (NT_SUCCESS(status))
+        status = WtSyncInit(&sync);
+    if (!NT_SUCCESS(status)) {
+        DbgPrint("RESULT setup_failed=0x%08X\n", (ULONG)status);
+        WtWskClose(w);
+        DbgPrint("RESULT done=1\n");
+        PsTerminateSystemThread(status);
+    }
+    for (; Case != NULL && Cases->Name != NULL && !WtIs(Case, Cases->Name); Cases++)
+        ;
+    if (Cases->Run != NULL)
+        Cases->Run(&sync);
+    else
+        DbgPrint("RESULT unknown_case=1\n");
+    if (Finish != NULL)
+        Finish(&sync);
+    WtSyncFree(&sync);
+    WtWskClose(w);
+    WtReportIrpChecks();
+    DbgPrint("RESULT done=1\n");
+    PsTerminateSystemThread(STATUS_SUCCESS);
+}
+
+/* ---------------------------------------------------------------------------------------------------
  * Sockets
  * --------------------------------------------------------------------------------------------------- */
 

@@ -143,25 +143,13 @@ free:
     WtSyncFree(&receive);
 }
 
+static const WT_CASE g_run[] = {{"run", Run}, {NULL, NULL}};
+
 static KSTART_ROUTINE TestThread;
 static VOID TestThread(PVOID Context)
 {
-    WT_SYNC sync;
-    NTSTATUS status;
     UNREFERENCED_PARAMETER(Context);
-    status = WtWskOpen(&g_wsk, WSK_INFINITE_WAIT);
-    if (NT_SUCCESS(status))
-        status = WtSyncInit(&sync);
-    if (NT_SUCCESS(status)) {
-        Run(&sync);
-        WtSyncFree(&sync);
-    } else {
-        DbgPrint("RESULT setup_failed=0x%08X\n", (ULONG)status);
-    }
-    WtWskClose(&g_wsk);
-    WtReportIrpChecks();
-    DbgPrint("RESULT done=1\n");
-    PsTerminateSystemThread(STATUS_SUCCESS);
+    WtRunCase(&g_wsk, NULL, g_run, NULL);
 }
 
 static DRIVER_UNLOAD DriverUnload;

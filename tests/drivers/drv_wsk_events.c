@@ -397,38 +397,16 @@ static VOID CaseNotAccepted(PWT_SYNC Sync)
     WtBufferFree(&r.Buffer);
 }
 
+static const WT_CASE g_cases[] = {
+    {"callbacks", CaseCallbacks}, {"static", CaseStatic}, {"retain", CaseRetain},
+    {"notaccepted", CaseNotAccepted}, {NULL, NULL},
+};
+
 static KSTART_ROUTINE TestThread;
 static VOID TestThread(PVOID Context)
 {
-    WT_SYNC sync;
-    NTSTATUS status;
     UNREFERENCED_PARAMETER(Context);
-
-    status = WtWskOpen(&g_wsk, WSK_INFINITE_WAIT);
-    if (NT_SUCCESS(status))
-        status = WtSyncInit(&sync);
-    if (!NT_SUCCESS(status)) {
-        DbgPrint("RESULT setup_failed=0x%08X\n", (ULONG)status);
-        WtWskClose(&g_wsk);
-        DbgPrint("RESULT done=1\n");
-        PsTerminateSystemThread(status);
-    }
-    if (WtIs(g_case, "callbacks"))
-        CaseCallbacks(&sync);
-    else if (WtIs(g_case, "static"))
-        CaseStatic(&sync);
-    else if (WtIs(g_case, "retain"))
-        CaseRetain(&sync);
-    else if (WtIs(g_case, "notaccepted"))
-        CaseNotAccepted(&sync);
-    else
-        DbgPrint("RESULT unknown_case=1\n");
-    EvCloseAll(&sync);
-    WtSyncFree(&sync);
-    WtWskClose(&g_wsk);
-    WtReportIrpChecks();
-    DbgPrint("RESULT done=1\n");
-    PsTerminateSystemThread(STATUS_SUCCESS);
+    WtRunCase(&g_wsk, g_case, g_cases, EvCloseAll);
 }
 
 static DRIVER_UNLOAD DriverUnload;

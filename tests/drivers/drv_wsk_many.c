@@ -227,26 +227,19 @@ static VOID FreeConns(VOID)
     g_conns = NULL;
 }
 
+static VOID Finish(PWT_SYNC Sync)
+{
+    UNREFERENCED_PARAMETER(Sync);
+    FreeConns();
+}
+
+static const WT_CASE g_run[] = {{"run", Run}, {NULL, NULL}};
+
 static KSTART_ROUTINE TestThread;
 static VOID TestThread(PVOID Context)
 {
-    WT_SYNC sync;
-    NTSTATUS status;
     UNREFERENCED_PARAMETER(Context);
-    status = WtWskOpen(&g_wsk, WSK_INFINITE_WAIT);
-    if (NT_SUCCESS(status))
-        status = WtSyncInit(&sync);
-    if (NT_SUCCESS(status)) {
-        Run(&sync);
-        FreeConns();
-        WtSyncFree(&sync);
-    } else {
-        DbgPrint("RESULT setup_failed=0x%08X\n", (ULONG)status);
-    }
-    WtWskClose(&g_wsk);
-    WtReportIrpChecks();
-    DbgPrint("RESULT done=1\n");
-    PsTerminateSystemThread(STATUS_SUCCESS);
+    WtRunCase(&g_wsk, NULL, g_run, Finish);
 }
 
 static DRIVER_UNLOAD DriverUnload;
