@@ -108,6 +108,9 @@ WskTcpSocket::Create(Ptr<Node> node)
         proto->SetRecoveryAlgorithm(CreateObject<TcpPrrRecovery>());
         proto->m_baseRcvBuf = proto->GetRcvBufSize();
         proto->DetachTcbTraces();
+        /* a retired prototype must not keep the first node (and its whole stack) alive */
+        proto->SetNode(nullptr);
+        proto->SetTcp(nullptr);
         Simulator::ScheduleDestroy(&RetirePrototype);
     }
     Ptr<WskTcpSocket> s = CopyObject<WskTcpSocket>(proto);
