@@ -213,48 +213,6 @@ IsIpv4Broadcast(Ptr<Node> node, Ipv4Address dst)
     return false;
 }
 
-/* ---- WSK_BUF helpers ---- */
-static bool
-BufLength(const WSK_BUF* b, size_t& total)
-{
-    total = b->Length;
-    if (b->Length == 0) {
-        return true;
-    }
-    if (b->Mdl == nullptr || b->Offset > b->Mdl->ByteCount) {
-        return false;
-    }
-    size_t avail = b->Mdl->ByteCount - b->Offset;
-    for (PMDL m = b->Mdl->Next; m != nullptr && avail < b->Length; m = m->Next) {
-        avail += m->ByteCount;
-    }
-    return avail >= b->Length;
-}
-
-static void
-CopyOut(const WSK_BUF* b, uint8_t* dst)
-{
-    size_t left = b->Length, off = b->Offset;
-    for (PMDL m = b->Mdl; m != nullptr && left > 0; m = m->Next, off = 0) {
-        size_t n = std::min<size_t>(left, m->ByteCount - off);
-        std::memcpy(dst, (uint8_t*)MmGetMdlVirtualAddress(m) + off, n);
-        dst += n;
-        left -= n;
-    }
-}
-
-static void
-CopyIn(const WSK_BUF* b, const uint8_t* src, size_t n)
-{
-    size_t off = b->Offset;
-    for (PMDL m = b->Mdl; m != nullptr && n > 0; m = m->Next, off = 0) {
-        size_t k = std::min<size_t>(n, m->ByteCount - off);
-        std::memcpy((uint8_t*)MmGetMdlVirtualAddress(m) + off, src, k);
-        src += k;
-        n -= k;
-    }
-}
-
 /* ---- IPv6 packet information ----
  * ns-3 3.37's UDP hands an IPv4 datagram for which no IPv4 socket is bound to a wildcard IPv6 socket with
  * no interface, and UdpSocketImpl::ForwardUp6 then dereferences that interface when packet information is
@@ -372,7 +330,7 @@ FillReceive(const PendingRecvFrom& r, const DgElem* e)
 {
     size_t n = std::min(e->length, (size_t)r.buf.Length);
     if (n > 0) {
-        CopyIn(&r.buf, e->bytes, n);
+        CopyToWskBuf(&r.buf, 0, e->bytes, n);
     }
     ULONG flags = e->msgFlags;
     if (n < e->length) {
@@ -831,7 +789,7 @@ static NTSTATUS
 PacketOf(WskSocketObj* s, const WSK_BUF* b, const char* call, Ptr<Packet>& p)
 {
     size_t n;
-    if (!BufLength(b, n)) {
+    if (!WskBufBytes(b, n)) {
         Misuse(s, call, "Buffer.Length %zu exceeds the bytes its MDL chain describes from Offset %u (Windows "
                "would bug-check)", (size_t)b->Length, b->Offset);
         return STATUS_INVALID_PARAMETER;
@@ -844,7 +802,7 @@ PacketOf(WskSocketObj* s, const WSK_BUF* b, const char* call, Ptr<Packet>& p)
         return STATUS_SUCCESS;
     }
     std::vector<uint8_t> bytes(n);
-    CopyOut(b, bytes.data());
+    CopyFromWskBuf(b, bytes.data());
     p = Create<Packet>(bytes.data(), (uint32_t)n);
     return STATUS_SUCCESS;
 }
@@ -912,7 +870,7 @@ DgReceiveFrom(PWSK_SOCKET Socket, PWSK_BUF Buffer, ULONG Flags, PSOCKADDR Remote
     TAKE_IRP("WskReceiveFrom");
     DatagramState* d = Dg(s);
     size_t n;
-    if (Buffer == nullptr || !BufLength(Buffer, n)) {
+    if (Buffer == nullptr || !WskBufBytes(Buffer, n)) {
         Misuse(s, "WskReceiveFrom", "Buffer is NULL or its Length exceeds the bytes its MDL chain describes");
         return IrpFinish(s->inst, Irp, STATUS_INVALID_PARAMETER, 0);
     }

@@ -254,6 +254,15 @@ enum IrpQueue {
 /* ---- Diagnostics naming node, socket and call ---- */
 void Misuse(const WskSocketObj* s, const char* call, const char* fmt, ...) __attribute__((format(printf, 3, 4)));
 
+/* ---- WSK_BUF byte movement (wsk-buffer.cc) ---- */
+/* True if the MDL chain holds Length bytes from Offset; `total` = Length then (0 otherwise). */
+bool WskBufBytes(const WSK_BUF* b, size_t& total);
+/* Copies the buffer's Length bytes into dst. */
+void CopyFromWskBuf(const WSK_BUF* b, uint8_t* dst);
+/* Copies `n` bytes starting `skip` bytes into the buffer out of it / into it. */
+void CopyFromWskBufAt(const WSK_BUF* b, size_t skip, uint8_t* dst, size_t n);
+void CopyToWskBuf(const WSK_BUF* b, size_t skip, const uint8_t* src, size_t n);
+
 /* ---- Addresses ---- */
 bool SockaddrToAddress(const SOCKADDR* sa, ADDRESS_FAMILY family, Address& out, bool& wildcard, uint16_t& port);
 void AddressToSockaddr(const Address& a, SOCKADDR* out);
