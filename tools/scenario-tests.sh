@@ -34,7 +34,7 @@ case $case in
     for f in latency_cdf.png throughput.png; do test -s "$tmp/f/$f" || fail "no $f"; done
     "$W" quick --topo dumbbell:3 --driver right=scn_echo_server \
       --driver 'left=scn_echo_client:Server=${right_ip@index},Count=3' --duration 2 --no-out --no-progress \
-      | grep -E '^left +scn_echo_client +3 +3 +0 +3' || fail "quick"
+      | grep -E '^left +scn_echo_client +3 +3 +0 +0 +3' || fail "quick"
     ;;
   bad_input)
     printf 'name: t\ntopology:\n  type: star\n  spokes: 3\n  lnk: {rate: 1Gbps}\n' > "$tmp/typo.yaml"

@@ -33,6 +33,9 @@ const char* kUsage =
     "  --set key=value    override a scenario field (YAML value), e.g. seed=3, topology.spokes=10,\n"
     "                     groups.client.parameters.Count=5, latency.preset=typical, output.pcap=true\n"
     "  --seed N           same as --set seed=N\n"
+    "  --completion MODE  how WSK requests complete: windows (default: STATUS_PENDING, then completion, as\n"
+    "                     Windows), inline (completed inside the call), random (a seeded coin per IRP)\n"
+    "  --strict           findings (misuse Windows answers with an error status) fail the run (exit 1)\n"
     "  --pcap, --flowmon  also write pcap files / flowmon.xml\n"
     "  --no-plots         skip the PNG plots\n"
     "  --no-progress      no progress bar (default: shown when stderr is a terminal)\n"
@@ -86,6 +89,12 @@ main(int argc, char** argv)
             noOut = true;
         } else if (a == "--seed") {
             sets.push_back("seed=" + value("--seed"));
+        } else if (a == "--completion") {
+            sets.push_back("completion=" + value("--completion"));
+        } else if (a.rfind("--completion=", 0) == 0) {
+            sets.push_back("completion=" + a.substr(13));
+        } else if (a == "--strict") {
+            sets.push_back("strict=true");
         } else if (a == "--pcap") {
             sets.push_back("output.pcap=true");
         } else if (a == "--flowmon") {
@@ -144,7 +153,8 @@ main(int argc, char** argv)
     if (cmd == "check") {
         std::cout << spec.file << ": ok: " << spec.name << ", " << spec.topology.type << " ("
                   << TopologyNodeCount(spec.topology) << " nodes), " << spec.groups.size() << " group(s), "
-                  << spec.duration << " s, seed " << spec.seed << "\n";
+                  << spec.duration << " s, seed " << spec.seed << ", completion " << spec.completion
+                  << (spec.strict ? ", strict" : "") << "\n";
         return 0;
     }
 
@@ -168,7 +178,7 @@ main(int argc, char** argv)
     }
     if (!quiet) {
         std::cout << spec.name << ": " << r.nodes << " nodes, " << spec.duration << " s simulated, seed " << spec.seed
-                  << "\n"
+                  << ", completion " << spec.completion << "\n"
                   << FormatSummaryTable(r);
         if (!r.outDir.empty()) {
             std::cout << "results: " << r.outDir << "\n";
@@ -176,6 +186,11 @@ main(int argc, char** argv)
     }
     if (r.driverErrors > 0) {
         std::cerr << "wsk-ns3: " << r.driverErrors << " driver error(s)\n";
+    }
+    if (r.findings > 0) {
+        std::cerr << "wsk-ns3: " << r.findings << " finding(s)"
+                  << (r.strict ? " (strict: the run fails)" : " (misuse answered with an error status; --strict fails on them)")
+                  << "\n";
     }
     return r.ok ? 0 : 1;
 }

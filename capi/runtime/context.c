@@ -65,6 +65,27 @@ void KrtReportFor(KRT_INSTANCE *inst, int severity, const char *call, const char
     va_end(ap);
 }
 
+void KrtFinding(KRT_INSTANCE *inst, const void *sock, const char *call, NTSTATUS status, const char *fmt, ...)
+{
+    char msg[768];
+    const char *name = KrtStatusName(status);
+    char hex[16];
+    snprintf(hex, sizeof hex, "0x%08X", (unsigned)status);
+    int n = sock != NULL ? snprintf(msg, sizeof msg, "finding in %s: socket %p: ", call, sock)
+                         : snprintf(msg, sizeof msg, "finding in %s: ", call);
+    if (n < 0 || (size_t)n >= sizeof msg)
+        n = 0;
+    va_list ap;
+    va_start(ap, fmt);
+    int m = vsnprintf(msg + n, sizeof msg - (size_t)n, fmt, ap);
+    va_end(ap);
+    if (m > 0 && (size_t)(n + m) < sizeof msg)
+        snprintf(msg + n + m, sizeof msg - (size_t)(n + m), " -> %s", name ? name : hex);
+    if (inst != NULL)
+        inst->FindingCount++;
+    KhFinding(inst, call, status, msg);
+}
+
 /* ---- IRQL ---- */
 KIRQL NTAPI KeGetCurrentIrql(VOID) { return g_KrtCur.Irql; }
 

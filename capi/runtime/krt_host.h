@@ -44,6 +44,8 @@ void KhThreadRelease(struct _KTHREAD *thread); /* free the coroutine of a finish
 /* A log line (already formatted, no trailing newline) from an instance; severity: 0 DbgPrint, 1 warning,
  * 2 error (driver misuse). The host adds the simulated time and node prefix. */
 void KhLog(struct KRT_INSTANCE *inst, int severity, const char *text);
+/* A finding (KrtFinding): `text` is the formatted log line, `call` the WSK function, `status` what the driver got. */
+void KhFinding(struct KRT_INSTANCE *inst, const char *call, int32_t status, const char *text);
 
 /* Entry point the runtime calls when a thread coroutine starts running (implemented by the runtime). */
 void KrtThreadMain(struct _KTHREAD *thread);

@@ -56,6 +56,7 @@ typedef struct KRT_INSTANCE {
     ULONG NextThreadId;
     ULONG ErrorCount;
     ULONG WarningCount;
+    ULONG FindingCount;    /* misuse answered with an error status (KrtFinding), not counted as errors */
     BOOLEAN Unloading;
     BOOLEAN Unloaded;
     DRIVER_OBJECT DriverObject;
@@ -156,6 +157,12 @@ void KrtDispatcherInit(DISPATCHER_HEADER *h, UCHAR type, UCHAR sizeInLongs, LONG
 void KrtReport(int severity, const char *call, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 void KrtReportFor(KRT_INSTANCE *inst, int severity, const char *call, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+/* A finding: misuse that Windows answers with an error status, which the driver sees (`status`). It is logged
+ * and counted apart from driver errors (a run fails on findings only when strict). `sock` may be NULL. */
+void KrtFinding(KRT_INSTANCE *inst, const void *sock, const char *call, NTSTATUS status, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+/* "STATUS_INVALID_PARAMETER" for 0xC000000D; NULL for a value ntstatus.h does not define. */
+const char *KrtStatusName(NTSTATUS status);
 
 /* Registry (registry.c). The setters add a value under <RegistryPath>\Parameters; a name already present
  * (compared case-insensitively) gives STATUS_OBJECT_NAME_COLLISION. Names and strings are UTF-8. */

@@ -8,10 +8,14 @@ struct _KPROCESS {
     DISPATCHER_HEADER Header;
     ULONG ProcessId;
 };
+/* The executive process object begins with the kernel one (its Pcb), as on Windows. */
+struct _EPROCESS {
+    struct _KPROCESS Pcb;
+};
 
 /* The simulated kernel has one process ("System", pid 4); code on the simulator's own stack sees an
  * idle thread object, as a DPC sees whatever thread it interrupted. */
-static struct _KPROCESS g_KrtSystemProcess = {{{{ProcessObject, 0, 0, 0}}, 0, {NULL, NULL}}, 4};
+static struct _EPROCESS g_KrtSystemProcess = {{{{{ProcessObject, 0, 0, 0}}, 0, {NULL, NULL}}, 4}};
 static KTHREAD g_KrtIdleThread;
 
 static POBJECT_TYPE g_KrtThreadType = (POBJECT_TYPE)0x1;

@@ -106,7 +106,7 @@ class Result:
 
     def __init__(self, status):
         lib = _load()
-        self.status = status  # 0 ok, 1 driver errors or failed expectations
+        self.status = status  # 0 ok, 1 driver errors, failed expectations, or findings when strict
         self.summary_json = _s(lib.wskns3_summary_json())
         self.summary = json.loads(self.summary_json) if self.summary_json else {}
         self.latency_csv = _s(lib.wskns3_latency_csv())
@@ -120,6 +120,11 @@ class Result:
     @property
     def ok(self):
         return self.status == 0
+
+    @property
+    def findings(self):
+        """Misuse Windows answers with an error status: the total and {"WskConnect STATUS_...": count}."""
+        return self.summary.get("findings", 0), self.summary.get("findings_by_kind", {})
 
     def results(self, group):
         """The parsed RESULT lines of a group: a list of dicts (node, ip, tag and the key=value fields)."""
@@ -175,8 +180,14 @@ class Simulation:
         _check(_load().wskns3_set(("%s=%s" % (key, value)).encode()))
         return self
 
-    def run(self, out=None, progress=False):
+    def run(self, out=None, progress=False, completion=None, strict=None):
+        """completion: "windows" (default), "inline" or "random" (how WSK requests complete); strict: findings
+        fail the run."""
         lib = _load()
+        if completion is not None:
+            self.set("completion", completion)
+        if strict is not None:
+            self.set("strict", "true" if strict else "false")
         rc = lib.wskns3_run(os.fspath(out).encode() if out else _ffi.NULL, 1 if progress else 0)
         if rc == 2:
             raise WskNs3Error(_s(lib.wskns3_last_error()))

@@ -41,12 +41,12 @@ static VOID CaseSocket(PWT_SYNC Sync)
                                            WSK_FLAG_CONNECTION_SOCKET, NULL, NULL, NULL, NULL, NULL, NULL);
     DbgPrint("RESULT socket_null_irp=0x%08X\n", (ULONG)status);
 
-    /* NULL Client with an IRP ([OBS] §2.2). */
-    status = WtSyncEnd(Sync, "WskSocket(NULL client)",
-                       g_wsk.Npi.Dispatch->WskSocket(NULL, AF_INET, SOCK_STREAM, IPPROTO_TCP,
-                                                     WSK_FLAG_CONNECTION_SOCKET, NULL, NULL, NULL, NULL, NULL,
-                                                     WtSyncBegin(Sync)));
-    DbgPrint("RESULT socket_null_client=0x%08X\n", (ULONG)status);
+    /* NULL Client with an IRP ([OBS] §2.2): returned, and the IRP is not completed (the documented
+     * exception to "returned means completed", like the NULL IRP). */
+    status = g_wsk.Npi.Dispatch->WskSocket(NULL, AF_INET, SOCK_STREAM, IPPROTO_TCP, WSK_FLAG_CONNECTION_SOCKET,
+                                           NULL, NULL, NULL, NULL, NULL, WtSyncBegin(Sync));
+    DbgPrint("RESULT socket_null_client=0x%08X socket_null_client_completed=%d\n", (ULONG)status,
+             (int)Sync->Completed);
 
     for (i = 0; i < ARRAYSIZE(kinds); i++) {
         PWSK_SOCKET socket = NULL;

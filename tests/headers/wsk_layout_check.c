@@ -33,6 +33,12 @@ SIZE(LUID, 8);
 /* ---- §0.3 / §0.4: pointer typedefs ---- */
 C_ASSERT(_Generic((PWSK_CLIENT)0, void *: 1, default: 0));
 C_ASSERT(_Generic(&NPI_WSK_INTERFACE_ID, PNPIID: 1, default: 0));
+/* wdm.h: PEPROCESS is the executive process object, PKPROCESS the kernel one (MDL.Process and the WSK
+ * prototypes take PEPROCESS) */
+C_ASSERT(_Generic((PEPROCESS)0, struct _EPROCESS *: 1, default: 0));
+C_ASSERT(_Generic((PKPROCESS)0, struct _KPROCESS *: 1, default: 0));
+C_ASSERT(_Generic(((PMDL)0)->Process, struct _EPROCESS *: 1, default: 0));
+C_ASSERT(_Generic(&PsGetCurrentProcess, PEPROCESS (NTAPI *)(VOID): 1, default: 0));
 C_ASSERT(_Generic((PNPIID)0, const GUID *: 1, default: 0));
 
 /* ---- §1.1 versions and waits ---- */

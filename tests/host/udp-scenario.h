@@ -53,6 +53,7 @@ struct UdpRun
         return k;
     }
     uint32_t Errors(size_t i) const { return apps[i]->GetErrorCount(); }
+    uint32_t Findings(size_t i) const { return apps[i]->GetFindingCount(); }
 };
 
 inline ns3::NodeContainer

@@ -56,6 +56,7 @@ struct DriverRun
     uint32_t node = 0;
     ns3::WskDriverApp::State state = ns3::WskDriverApp::NOT_STARTED;
     uint32_t errors = 0;
+    uint32_t findings = 0; // misuse the provider answered with an error status (not driver errors)
     std::string loadError;
     std::vector<std::string> log;
     std::map<std::string, std::vector<std::string>> results; // RESULT name -> every value, in order
@@ -78,7 +79,7 @@ struct DriverRun
     {
         std::ostringstream os;
         os << "--- node " << node << " " << name << " (" << ns3::WskDriverApp::StateName(state) << ", " << errors
-           << " error(s)" << (loadError.empty() ? "" : ", " + loadError) << ")\n";
+           << " error(s), " << findings << " finding(s)" << (loadError.empty() ? "" : ", " + loadError) << ")\n";
         size_t from = log.size() > 400 ? log.size() - 400 : 0;
         if (from > 0)
             os << "... " << from << " earlier lines\n";
@@ -114,6 +115,7 @@ Capture(ns3::Ptr<ns3::WskDriverApp> app)
     r.node = app->GetNode() ? app->GetNode()->GetId() : 0;
     r.state = app->GetState();
     r.errors = app->GetErrorCount();
+    r.findings = app->GetFindingCount();
     r.loadError = app->GetLoadError();
     r.log = app->GetLog();
     for (auto& line : r.log) {
@@ -174,20 +176,31 @@ RunDrivers(ns3::NodeContainer nodes, const std::vector<Load>& loads, double stop
     return runs;
 }
 
+/* True if a log line of `kind` ("finding in " or "driver error in ") mentions `what`. */
+inline bool
+HasDiagnostic(const DriverRun& r, const std::string& kind, const std::string& what)
+{
+    for (auto& line : r.log)
+        if (line.find(kind) != std::string::npos && line.find(what) != std::string::npos)
+            return true;
+    return false;
+}
+
 /* A driver that ran to the end: loaded, finished its scenario, unloaded, and every IRP-taking call it made
- * respected the IRP contract (wsk-api.md §8.1.4). Its only driver errors are the diagnostics of the misuse
- * it commits on purpose: one "driver error" line mentioning each of `diagnostics` (e.g. "WskSocket"). */
+ * respected the IRP contract (wsk-api.md §8.1.4). The misuse it commits on purpose shows as one finding
+ * (misuse answered with an error status) mentioning each of `findings` (e.g. "WskSocket"), and one driver
+ * error mentioning each of `errors` (API-contract violations); nothing else. */
 inline void
-ExpectClean(const DriverRun& r, const std::vector<std::string>& diagnostics = {})
+ExpectClean(const DriverRun& r, const std::vector<std::string>& findings = {},
+            const std::vector<std::string>& errors = {})
 {
     EXPECT_EQ(r.state, ns3::WskDriverApp::UNLOADED) << r.Text();
-    EXPECT_EQ(r.errors, diagnostics.size()) << r.Text();
-    for (auto& d : diagnostics) {
-        bool found = false;
-        for (auto& line : r.log)
-            found = found || (line.find("driver error") != std::string::npos && line.find(d) != std::string::npos);
-        EXPECT_TRUE(found) << "no diagnostic naming " << d << "\n" << r.Text();
-    }
+    EXPECT_EQ(r.findings, findings.size()) << r.Text();
+    EXPECT_EQ(r.errors, errors.size()) << r.Text();
+    for (auto& d : findings)
+        EXPECT_TRUE(HasDiagnostic(r, "finding in ", d)) << "no finding naming " << d << "\n" << r.Text();
+    for (auto& d : errors)
+        EXPECT_TRUE(HasDiagnostic(r, "driver error in ", d)) << "no driver error naming " << d << "\n" << r.Text();
     EXPECT_EQ(r.Get("unloaded"), "1") << r.Text();
     if (r.Has("irp_violations")) {
         EXPECT_EQ(r.Get("irp_violations"), "0") << r.Text();

@@ -821,3 +821,22 @@ TEST(KernelSync, PagedCodeAtDispatchLevelIsDiagnosed)
     EXPECT_TRUE(run.host.ErrorContains("test_kernel_sync.cc:" + std::to_string(line) + " runs at IRQL 2"))
         << Dump(run.host.errors);
 }
+
+// The 64-bit bit operations beside the 32-bit ones: bit 63 of the first LONG64 and bit 1 of the second.
+TEST(KernelSync, BitTest64FamilyAddressesBitsAcrossLong64Words)
+{
+    LONG64 bits[2] = {0, 0};
+    EXPECT_FALSE(InterlockedBitTestAndSet64(bits, 63));
+    EXPECT_TRUE(InterlockedBitTestAndSet64(bits, 63));
+    EXPECT_EQ((ULONG64)bits[0], 0x8000000000000000ull);
+    EXPECT_FALSE(InterlockedBitTestAndSet64(bits, 65));
+    EXPECT_EQ(bits[1], 2);
+    EXPECT_TRUE(BitTest64(bits, 65));
+    EXPECT_FALSE(BitTest64(bits, 64));
+    EXPECT_TRUE(InterlockedBitTestAndReset64(bits, 63));
+    EXPECT_FALSE(InterlockedBitTestAndReset64(bits, 63));
+    EXPECT_EQ(bits[0], 0);
+    LONG bits32[2] = {0, 0};
+    EXPECT_FALSE(InterlockedBitTestAndSet(bits32, 33));
+    EXPECT_EQ(bits32[1], 2);
+}

@@ -3,6 +3,7 @@
 
 #include "../model/host/wsk-driver-app.h"
 #include "../model/provider/wsk-provider.h"
+#include "../model/provider/wsk-provider-object.h"
 
 #include "ns3/string.h"
 
@@ -17,6 +18,12 @@ WskDriverHelper::WskDriverHelper(const std::string& driverPath)
 }
 
 void
+WskDriverHelper::SetProviderAttribute(const std::string& name, const AttributeValue& value)
+{
+    m_providerAttributes.emplace_back(name, value.Copy());
+}
+
+void
 WskDriverHelper::SetAttribute(const std::string& name, const AttributeValue& value)
 {
     m_factory.Set(name, value);
@@ -25,6 +32,10 @@ WskDriverHelper::SetAttribute(const std::string& name, const AttributeValue& val
 ApplicationContainer
 WskDriverHelper::Install(Ptr<Node> node) const
 {
+    Ptr<WskProvider> provider = WskProvider::Install(node);
+    for (const auto& a : m_providerAttributes) {
+        provider->SetAttribute(a.first, *a.second); /* several helpers on one node share its provider */
+    }
     Ptr<WskDriverApp> app = m_factory.Create<WskDriverApp>();
     node->AddApplication(app);
     return ApplicationContainer(app);

@@ -8,6 +8,8 @@
 #include "ns3/object-factory.h"
 
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace ns3 {
 
@@ -16,6 +18,9 @@ class WskDriverHelper
   public:
     explicit WskDriverHelper(const std::string& driverPath);
     void SetAttribute(const std::string& name, const AttributeValue& value);
+    /* An Attribute of the nodes' WskProvider (ns3::WskProvider: CompletionMode, CompletionSeed), applied by
+     * Install to the provider it aggregates to each node (or finds there). */
+    void SetProviderAttribute(const std::string& name, const AttributeValue& value);
     ApplicationContainer Install(NodeContainer nodes) const;
     ApplicationContainer Install(Ptr<Node> node) const;
 
@@ -29,6 +34,7 @@ class WskDriverHelper
 
   private:
     ObjectFactory m_factory;
+    std::vector<std::pair<std::string, Ptr<AttributeValue>>> m_providerAttributes;
 };
 
 } // namespace ns3

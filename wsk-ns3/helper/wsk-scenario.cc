@@ -4,6 +4,7 @@
 #include "wsk-driver-helper.h"
 #include "../model/host/wsk-driver-app.h"
 #include "../model/latency/latency-recorder.h"
+#include "../model/provider/wsk-provider-object.h"
 
 #include "ns3/core-module.h"
 #include "ns3/data-rate.h"
@@ -496,7 +497,7 @@ class Loader
             throw BadInput{m_file + ": the scenario must be a YAML mapping (name:, topology:, groups:, ...)"};
         }
         CheckKeys(root, "", {"name", "description", "seed", "run", "duration", "grace", "topology", "groups", "latency",
-                             "output", "expect"});
+                             "output", "expect", "completion", "strict"});
         s->name = root["name"] ? Str(root["name"], "name") : fs::path(m_file).stem().string();
         if (root["description"]) s->description = Str(root["description"], "description");
         if (root["seed"]) s->seed = UInt(root["seed"], "seed", 1, UINT32_MAX);
@@ -508,6 +509,14 @@ class Loader
             }
         }
         if (root["grace"]) s->grace = Seconds(root["grace"], "grace");
+        if (root["completion"]) {
+            s->completion = Str(root["completion"], "completion");
+            WskProvider::CompletionMode mode;
+            if (!WskProvider::ParseCompletionMode(s->completion, mode)) {
+                Fail(root["completion"], "completion", "'" + s->completion + "' is not windows, inline or random");
+            }
+        }
+        if (root["strict"]) s->strict = Bool(root["strict"], "strict");
         s->topology = Topology(root["topology"]);
         Groups(root["groups"], s);
         for (auto& g : s->groups) {
@@ -1104,6 +1113,7 @@ RunScenario(const ScenarioSpec& spec, const RunOptions& opt)
                 params += (params.empty() ? "" : ";") + kv.first + "=" + Substitute(kv.second, v);
             }
             WskDriverHelper h(g.driverPath);
+            h.SetProviderAttribute("CompletionMode", StringValue(spec.completion));
             if (!params.empty()) {
                 h.SetAttribute("Parameters", StringValue(params));
             }
@@ -1208,6 +1218,10 @@ RunScenario(const ScenarioSpec& spec, const RunOptions& opt)
             gr.loaded += loaded ? 1 : 0;
             uint32_t e = a->GetErrorCount();
             gr.errors += e;
+            gr.findings += a->GetFindingCount();
+            for (const auto& f : a->GetFindings()) {
+                r.findingsByKind[f.first] += f.second;
+            }
             if ((e > 0 || !loaded) && gr.problems.size() < 3) {
                 gr.problems.push_back("node " + std::to_string(nodeId) + ": " + WskDriverApp::StateName(a->GetState()) +
                                       (a->GetLoadError().empty() ? "" : ": " + a->GetLoadError()));
@@ -1263,9 +1277,10 @@ RunScenario(const ScenarioSpec& spec, const RunOptions& opt)
         }
         expectFailures += gr.expectFailures;
         r.driverErrors += gr.errors;
+        r.findings += gr.findings;
         json << (gi ? ",\n" : "\n") << "    " << JsonString(g.name) << ": {\n      \"driver\": " << JsonString(g.driver)
              << ",\n      \"nodes\": " << gr.nodes << ",\n      \"loaded\": " << gr.loaded << ",\n      \"errors\": " << gr.errors
-             << ",\n      \"result_lines\": " << gr.results << ",\n      \"expect_failures\": " << gr.expectFailures
+             << ",\n      \"findings\": " << gr.findings << ",\n      \"result_lines\": " << gr.results << ",\n      \"expect_failures\": " << gr.expectFailures
              << ",\n      \"latency_by_kind\": {";
         bool first = true;
         for (auto& kv : byGroupKind[gi]) {
@@ -1301,11 +1316,20 @@ RunScenario(const ScenarioSpec& spec, const RunOptions& opt)
         r.groups.push_back(gr);
     }
     json << (spec.groups.empty() ? "}" : "\n  }") << ",\n  \"driver_errors\": " << r.driverErrors
+         << ",\n  \"findings\": " << r.findings << ",\n  \"findings_by_kind\": {";
+    bool firstKind = true;
+    for (const auto& kv : r.findingsByKind) {
+        json << (firstKind ? "\n" : ",\n") << "    " << JsonString(kv.first) << ": " << kv.second;
+        firstKind = false;
+    }
+    json << (firstKind ? "}" : "\n  }") << ",\n  \"completion\": " << JsonString(spec.completion)
+         << ",\n  \"strict\": " << (spec.strict ? "true" : "false")
          << ",\n  \"expect_failures\": " << expectFailures << "\n}\n";
     r.summaryJson = json.str();
     r.resultsCsv = rcsv.str();
     r.log = log.str();
-    r.ok = r.driverErrors == 0 && expectFailures == 0;
+    r.strict = spec.strict;
+    r.ok = r.driverErrors == 0 && expectFailures == 0 && (!spec.strict || r.findings == 0);
     for (auto& g : r.groups) {
         r.ok = r.ok && g.loaded == g.nodes;
     }
@@ -1378,11 +1402,13 @@ FormatSummaryTable(const RunOutcome& r)
     }
     os << std::left << std::setw(static_cast<int>(w)) << "group" << "  " << std::setw(static_cast<int>(dw)) << "driver"
        << std::right << "  " << std::setw(6) << "nodes" << "  " << std::setw(6) << "loaded" << "  " << std::setw(6)
-       << "errors" << "  " << std::setw(7) << "RESULTs" << "  " << std::setw(6) << "expect" << "\n";
+       << "errors" << "  " << std::setw(8) << "findings" << "  " << std::setw(7) << "RESULTs" << "  " << std::setw(6)
+       << "expect" << "\n";
     for (auto& g : r.groups) {
         os << std::left << std::setw(static_cast<int>(w)) << g.name << "  " << std::setw(static_cast<int>(dw)) << g.driver
            << std::right << "  " << std::setw(6) << g.nodes << "  " << std::setw(6) << g.loaded << "  " << std::setw(6)
-           << g.errors << "  " << std::setw(7) << g.results << "  " << std::setw(6)
+           << g.errors << "  " << std::setw(8) << (std::to_string(g.findings) + (r.strict && g.findings ? "!" : ""))
+           << "  " << std::setw(7) << g.results << "  " << std::setw(6)
            << (g.expectFailures ? std::to_string(g.expectFailures) + "!" : std::string("ok")) << "\n";
         for (auto& p : g.problems) {
             os << "    " << p << "\n";

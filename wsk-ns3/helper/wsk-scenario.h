@@ -53,6 +53,8 @@ struct ScenarioSpec
     bool plots = true;
     double throughputBin = 0; //!< s; 0: duration / 100
     std::map<std::string, std::string> expect; //!< optional: "group.key" -> value every RESULT line must have
+    std::string completion = "windows"; //!< WskProvider CompletionMode: windows, inline, random
+    bool strict = false;    //!< findings (misuse Windows answers with an error status) fail the run
 };
 
 /* Parse errors and validation errors carry "file:line: field: message". */
@@ -92,7 +94,8 @@ struct GroupResult
     std::string driver;
     uint32_t nodes = 0;
     uint32_t loaded = 0;  //!< DriverEntry succeeded
-    uint32_t errors = 0;  //!< driver errors (load failures, misuse, leaks)
+    uint32_t errors = 0;  //!< driver errors (load failures, API-contract violations, leaks)
+    uint32_t findings = 0; //!< misuse Windows answers with an error status (not errors unless strict)
     uint32_t results = 0; //!< RESULT lines
     uint32_t expectFailures = 0;
     std::vector<std::string> problems; //!< first few problem lines
@@ -100,9 +103,12 @@ struct GroupResult
 
 struct RunOutcome
 {
-    bool ok = false;              //!< ran, no driver error, expectations met
+    bool ok = false;              //!< ran, no driver error, expectations met (and no finding when strict)
     std::string error;            //!< set when the run could not even start (topology, output dir)
     uint32_t driverErrors = 0;
+    uint32_t findings = 0;
+    std::map<std::string, uint32_t> findingsByKind; //!< "WskConnect STATUS_INVALID_DEVICE_STATE" -> count
+    bool strict = false;          //!< the scenario's strict flag (findings counted as failures)
     uint32_t nodes = 0;
     std::vector<GroupResult> groups;
     std::string summaryJson;      //!< what summary.json holds

@@ -117,7 +117,9 @@ class Builder
     void Stack()
     {
         InternetStackHelper stack;
-        stack.SetIpv6StackInstall(m_spec.ipv6);
+        /* every node has IPv6, as Windows does: its loopback (::1) works for TCP and UDP even when the
+         * topology assigns only IPv4 addresses (`ipv6: true` adds global IPv6 addresses to the links) */
+        stack.SetIpv6StackInstall(true);
         Ipv4NixVectorHelper nix;
         if (m_spec.routing == "nix") {
             stack.SetRoutingHelper(nix);

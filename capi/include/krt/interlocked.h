@@ -58,6 +58,20 @@ FORCEINLINE BOOLEAN InterlockedBitTestAndReset(LONG volatile *Base, LONG Bit)
     return (BOOLEAN)((__atomic_fetch_and(Base + (Bit >> 5), ~m, KRT_SEQ) & m) != 0);
 }
 FORCEINLINE BOOLEAN BitTest(const LONG *Base, LONG Bit) { return (BOOLEAN)((Base[Bit >> 5] >> (Bit & 31)) & 1); }
+FORCEINLINE BOOLEAN InterlockedBitTestAndSet64(LONG64 volatile *Base, LONG64 Bit)
+{
+    LONG64 m = (LONG64)(1ull << (Bit & 63));
+    return (BOOLEAN)((__atomic_fetch_or(Base + (Bit >> 6), m, KRT_SEQ) & m) != 0);
+}
+FORCEINLINE BOOLEAN InterlockedBitTestAndReset64(LONG64 volatile *Base, LONG64 Bit)
+{
+    LONG64 m = (LONG64)(1ull << (Bit & 63));
+    return (BOOLEAN)((__atomic_fetch_and(Base + (Bit >> 6), ~m, KRT_SEQ) & m) != 0);
+}
+FORCEINLINE BOOLEAN BitTest64(const LONG64 *Base, LONG64 Bit)
+{
+    return (BOOLEAN)((Base[Bit >> 6] >> (Bit & 63)) & 1);
+}
 
 #define InterlockedIncrementAcquire InterlockedIncrement
 #define InterlockedIncrementRelease InterlockedIncrement

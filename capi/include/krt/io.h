@@ -22,7 +22,7 @@ typedef struct _MDL {
     struct _MDL *Next;
     CSHORT Size;
     CSHORT MdlFlags;
-    struct _KPROCESS *Process;
+    struct _EPROCESS *Process;
     PVOID MappedSystemVa;
     PVOID StartVa;
     ULONG ByteCount;

@@ -168,7 +168,10 @@ typedef struct _KWAIT_BLOCK {
 
 /* Threads and processes are opaque; PETHREAD and PKTHREAD name the same object here. */
 typedef struct _KTHREAD *PKTHREAD, *PRKTHREAD, *PETHREAD;
-typedef struct _KPROCESS *PKPROCESS, *PRKPROCESS, *PEPROCESS;
+/* PKPROCESS is the kernel (Ke) process object, PEPROCESS the executive (Ps) one, as in wdm.h; here both
+ * name the one system process. */
+typedef struct _KPROCESS *PKPROCESS, *PRKPROCESS;
+typedef struct _EPROCESS *PEPROCESS;
 typedef struct _KAPC_STATE {
     LIST_ENTRY ApcListHead[2];
     struct _KPROCESS *Process;

@@ -20,6 +20,13 @@ class InstanceHost
     virtual ~InstanceHost() = default;
     /* severity: 0 DbgPrint output, 1 warning, 2 driver error (misuse). `line` has no time prefix. */
     virtual void OnLog(int severity, const std::string& line) = 0;
+    /* A finding (misuse Windows answers with `status`): logged like a warning unless the owner counts it. */
+    virtual void OnFinding(const char* call, int32_t status, const std::string& line)
+    {
+        (void)call;
+        (void)status;
+        OnLog(1, line);
+    }
     virtual size_t ThreadStackBytes() const = 0;
     virtual std::string Describe() const = 0; /* "node 3, driver echosrv (path)" */
 };

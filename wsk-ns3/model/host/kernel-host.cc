@@ -250,6 +250,17 @@ KhLog(KRT_INSTANCE* inst, int severity, const char* text)
 }
 
 extern "C" void
+KhFinding(KRT_INSTANCE* inst, const char* call, int32_t status, const char* text)
+{
+    auto* host = inst ? static_cast<InstanceHost*>(inst->Host) : nullptr;
+    if (host != nullptr) {
+        host->OnFinding(call, status, text);
+        return;
+    }
+    std::cerr << LogPrefix(inst) << text << std::endl;
+}
+
+extern "C" void
 KhBugCheck(KRT_INSTANCE* inst, ULONG code, ULONG_PTR p1, ULONG_PTR p2, ULONG_PTR p3, ULONG_PTR p4)
 {
     auto* host = inst ? static_cast<InstanceHost*>(inst->Host) : nullptr;

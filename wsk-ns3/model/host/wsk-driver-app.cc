@@ -10,6 +10,7 @@
 #include "ns3/uinteger.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <iostream>
 
 extern "C" {
@@ -181,6 +182,26 @@ WskDriverApp::OnLog(int severity, const std::string& line)
     if (severity > 0 || wsk::EchoDriverOutput()) {
         (severity > 0 ? std::cerr : std::cout) << full << std::endl;
     }
+}
+
+void
+WskDriverApp::OnFinding(const char* call, int32_t status, const std::string& line)
+{
+    const char* name = KrtStatusName(status);
+    char hex[16];
+    std::snprintf(hex, sizeof hex, "0x%08X", (uint32_t)status);
+    m_findings[std::string(call) + " " + (name ? name : hex)]++;
+    OnLog(1, line);
+}
+
+uint32_t
+WskDriverApp::GetFindingCount() const
+{
+    uint32_t n = 0;
+    for (const auto& kv : m_findings) {
+        n += kv.second;
+    }
+    return n;
 }
 
 void

@@ -13,6 +13,7 @@
 #include "ns3/traced-callback.h"
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -44,6 +45,10 @@ class WskDriverApp : public Application, public wsk::InstanceHost
     const std::string& GetLoadError() const { return m_loadError; }
     uint32_t GetErrorCount() const;   //!< driver errors: load failure, misuse, leaks
     uint32_t GetWarningCount() const;
+    /* Findings: misuse that Windows answers with an error status (the driver saw the status). Not driver
+     * errors; counted per kind, "WskConnect STATUS_INVALID_DEVICE_STATE". */
+    uint32_t GetFindingCount() const;
+    const std::map<std::string, uint32_t>& GetFindings() const { return m_findings; }
     const std::vector<std::string>& GetLog() const { return m_log; }
     KRT_INSTANCE* GetKernelInstance() const { return m_inst; }
     const std::string& GetDriverPath() const { return m_path; }
@@ -55,6 +60,7 @@ class WskDriverApp : public Application, public wsk::InstanceHost
 
     // InstanceHost
     void OnLog(int severity, const std::string& line) override;
+    void OnFinding(const char* call, int32_t status, const std::string& line) override;
     size_t ThreadStackBytes() const override { return m_stackBytes; }
     std::string Describe() const override;
 
@@ -81,6 +87,7 @@ class WskDriverApp : public Application, public wsk::InstanceHost
     wsk::DriverImage* m_image;
     KRT_INSTANCE* m_inst;
     std::vector<std::string> m_log;
+    std::map<std::string, uint32_t> m_findings;
     TracedCallback<const std::string&> m_logTrace;
 };
 

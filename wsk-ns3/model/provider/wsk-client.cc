@@ -8,12 +8,16 @@ namespace wsk {
 
 NTSTATUS ConnectionSocketConnect(WskSocketObj* s, PSOCKADDR local, PSOCKADDR remote, PIRP irp);
 
-static WskClientObj*
+WskClientObj*
 ClientFrom(PWSK_CLIENT client, const char* call)
 {
     auto* c = static_cast<WskClientObj*>(client);
-    if (c == nullptr || c->magic != kClientMagic) {
-        KrtReport(2, call, "Client %p is not a captured WSK client", client);
+    if (c == nullptr) {
+        Finding(nullptr, call, STATUS_INVALID_HANDLE, "Client is NULL (the IRP is not completed)");
+        return nullptr;
+    }
+    if (c->magic != kClientMagic) {
+        KrtReport(2, call, "Client %p is not a captured WSK client (the IRP is not completed)", client);
         return nullptr;
     }
     if (c->captures == 0) {
@@ -26,7 +30,9 @@ static bool
 ValidCombination(SocketKind kind, USHORT type, ULONG protocol)
 {
     switch (kind) {
-    case SocketKind::Listen:
+    case SocketKind::Listen: /* a UDP listening socket is created too; its WskBind is not implemented */
+        return (type == SOCK_STREAM && (protocol == IPPROTO_TCP || protocol == 0)) ||
+               (type == SOCK_DGRAM && (protocol == IPPROTO_UDP || protocol == 0));
     case SocketKind::Connection:
     case SocketKind::Stream:
         return type == SOCK_STREAM && (protocol == IPPROTO_TCP || protocol == 0);
@@ -48,15 +54,12 @@ WskSocketImpl(PWSK_CLIENT Client, ADDRESS_FAMILY AddressFamily, USHORT SocketTyp
     (void)OwningThread;
     (void)SecurityDescriptor;
     if (Irp == nullptr) {
-        KrtReport(2, "WskSocket", "an IRP is required");
+        Finding(nullptr, "WskSocket", STATUS_INVALID_PARAMETER, "an IRP is required");
         return STATUS_INVALID_PARAMETER;
     }
     WskClientObj* c = ClientFrom(Client, "WskSocket");
     if (c == nullptr) {
-        if (!IrpAccept(g_KrtCur.Instance, Irp, "WskSocket", nullptr)) {
-            return STATUS_INVALID_PARAMETER;
-        }
-        return IrpCompleteNow(Irp, STATUS_INVALID_HANDLE, 0);
+        return STATUS_INVALID_HANDLE; /* returned, the IRP untouched (wsk-api.md 2.2, fidelity.md) */
     }
     if (!IrpAccept(c->inst, Irp, "WskSocket", nullptr)) {
         return STATUS_INVALID_PARAMETER;
@@ -79,21 +82,21 @@ WskSocketImpl(PWSK_CLIENT Client, ADDRESS_FAMILY AddressFamily, USHORT SocketTyp
         kind = SocketKind::Stream;
         break;
     default:
-        KrtReport(2, "WskSocket", "Flags 0x%x must be exactly one WSK_FLAG_*_SOCKET category", Flags);
-        return IrpFinish(c->inst, Irp, STATUS_INVALID_PARAMETER, 0);
+        Finding(nullptr, "WskSocket", STATUS_INVALID_PARAMETER, "Flags 0x%x must be exactly one WSK_FLAG_*_SOCKET category", Flags);
+        return IrpRefuse(c->inst, Irp, STATUS_INVALID_PARAMETER);
     }
     if (AddressFamily != AF_INET && AddressFamily != AF_INET6) {
         KrtReport(1, "WskSocket", "address family %u is not supported (AF_INET 2, AF_INET6 23)", AddressFamily);
-        return IrpFinish(c->inst, Irp, STATUS_NOT_SUPPORTED, 0);
+        return IrpRefuse(c->inst, Irp, STATUS_NOT_SUPPORTED);
     }
     if (!ValidCombination(kind, SocketType, Protocol)) {
-        KrtReport(2, "WskSocket", "socket type %u with protocol %u is not valid for this category", SocketType,
+        Finding(nullptr, "WskSocket", STATUS_INVALID_PARAMETER, "socket type %u with protocol %u is not valid for this category", SocketType,
                   Protocol);
-        return IrpFinish(c->inst, Irp, STATUS_INVALID_PARAMETER, 0);
+        return IrpRefuse(c->inst, Irp, STATUS_INVALID_PARAMETER);
     }
     if (SocketType == SOCK_RAW) {
-        KrtReport(1, "WskSocket", "SOCK_RAW sockets are not implemented");
-        return IrpFinish(c->inst, Irp, STATUS_NOT_IMPLEMENTED, 0);
+        KrtReport(1, "WskSocket", "SOCK_RAW sockets are not implemented"); /* a limit of ours, not misuse */
+        return IrpRefuse(c->inst, Irp, STATUS_NOT_IMPLEMENTED);
     }
     if (kind == SocketKind::Basic && Dispatch != nullptr) {
         KrtReport(1, "WskSocket", "basic sockets have no client dispatch table; Dispatch is ignored");
@@ -112,15 +115,12 @@ WskSocketConnectImpl(PWSK_CLIENT Client, USHORT SocketType, ULONG Protocol, PSOC
     (void)OwningThread;
     (void)SecurityDescriptor;
     if (Irp == nullptr) {
-        KrtReport(2, "WskSocketConnect", "an IRP is required");
+        Finding(nullptr, "WskSocketConnect", STATUS_INVALID_PARAMETER, "an IRP is required");
         return STATUS_INVALID_PARAMETER;
     }
     WskClientObj* c = ClientFrom(Client, "WskSocketConnect");
     if (c == nullptr) {
-        if (!IrpAccept(g_KrtCur.Instance, Irp, "WskSocketConnect", nullptr)) {
-            return STATUS_INVALID_PARAMETER;
-        }
-        return IrpCompleteNow(Irp, STATUS_INVALID_HANDLE, 0);
+        return STATUS_INVALID_HANDLE; /* returned, the IRP untouched (wsk-api.md 2.2, fidelity.md) */
     }
     if (!IrpAccept(c->inst, Irp, "WskSocketConnect", nullptr)) {
         return STATUS_INVALID_PARAMETER;
@@ -128,9 +128,9 @@ WskSocketConnectImpl(PWSK_CLIENT Client, USHORT SocketType, ULONG Protocol, PSOC
     if (LocalAddress == nullptr || RemoteAddress == nullptr || Flags != 0 ||
         !ValidCombination(SocketKind::Connection, SocketType, Protocol) ||
         (LocalAddress->sa_family != AF_INET && LocalAddress->sa_family != AF_INET6)) {
-        KrtReport(2, "WskSocketConnect", "LocalAddress and RemoteAddress are required, Flags must be 0, and the "
+        Finding(nullptr, "WskSocketConnect", STATUS_INVALID_PARAMETER, "LocalAddress and RemoteAddress are required, Flags must be 0, and the "
                   "type/protocol must be SOCK_STREAM/IPPROTO_TCP");
-        return IrpFinish(c->inst, Irp, STATUS_INVALID_PARAMETER, 0);
+        return IrpRefuse(c->inst, Irp, STATUS_INVALID_PARAMETER);
     }
     WskSocketObj* s = NewSocket(c, SocketKind::Connection, LocalAddress->sa_family, SocketType, Protocol,
                                 SocketContext, Dispatch);
@@ -149,11 +149,11 @@ WskControlClientImpl(PWSK_CLIENT Client, ULONG ControlCode, SIZE_T InputSize, PV
     switch (ControlCode) {
     case WSK_SET_STATIC_EVENT_CALLBACKS: {
         if (Irp != nullptr) {
-            KrtReport(2, call, "WSK_SET_STATIC_EVENT_CALLBACKS takes no IRP");
+            Finding(nullptr, call, STATUS_INVALID_PARAMETER, "WSK_SET_STATIC_EVENT_CALLBACKS takes no IRP");
             return STATUS_INVALID_PARAMETER;
         }
         if (InputBuffer == nullptr || InputSize < sizeof(WSK_EVENT_CALLBACK_CONTROL)) {
-            KrtReport(2, call, "WSK_SET_STATIC_EVENT_CALLBACKS needs a WSK_EVENT_CALLBACK_CONTROL input");
+            Finding(nullptr, call, STATUS_INVALID_PARAMETER, "WSK_SET_STATIC_EVENT_CALLBACKS needs a WSK_EVENT_CALLBACK_CONTROL input");
             return STATUS_INVALID_PARAMETER;
         }
         auto* ctl = static_cast<const WSK_EVENT_CALLBACK_CONTROL*>(InputBuffer);
@@ -161,13 +161,13 @@ WskControlClientImpl(PWSK_CLIENT Client, ULONG ControlCode, SIZE_T InputSize, PV
             return STATUS_NOT_SUPPORTED;
         }
         if (c->anySocketCreated) {
-            KrtReport(2, call, "WSK_SET_STATIC_EVENT_CALLBACKS must come before the client's first socket");
+            Finding(nullptr, call, STATUS_INVALID_DEVICE_STATE, "WSK_SET_STATIC_EVENT_CALLBACKS must come before the client's first socket");
             return STATUS_INVALID_DEVICE_STATE;
         }
         ULONG valid = WSK_EVENT_ACCEPT | WSK_EVENT_RECEIVE | WSK_EVENT_DISCONNECT | WSK_EVENT_SEND_BACKLOG |
                       WSK_EVENT_RECEIVE_FROM;
         if (ctl->EventMask == 0 || (ctl->EventMask & ~valid) != 0) {
-            KrtReport(2, call, "static event mask 0x%08x is not a combination of WSK_EVENT_* bits", ctl->EventMask);
+            Finding(nullptr, call, STATUS_INVALID_PARAMETER, "static event mask 0x%08x is not a combination of WSK_EVENT_* bits", ctl->EventMask);
             return STATUS_INVALID_PARAMETER;
         }
         c->staticEvents |= ctl->EventMask;
@@ -175,7 +175,7 @@ WskControlClientImpl(PWSK_CLIENT Client, ULONG ControlCode, SIZE_T InputSize, PV
     }
     case WSK_TRANSPORT_LIST_QUERY: {
         if (Irp != nullptr || OutputSizeReturned == nullptr) {
-            KrtReport(2, call, "WSK_TRANSPORT_LIST_QUERY takes no IRP and needs OutputSizeReturned");
+            Finding(nullptr, call, STATUS_INVALID_PARAMETER, "WSK_TRANSPORT_LIST_QUERY takes no IRP and needs OutputSizeReturned");
             return STATUS_INVALID_PARAMETER;
         }
         static const GUID kProvider = {0x1e2e7c59, 0x9a5e, 0x4a3d, {0x8b, 0x5f, 0x77, 0x53, 0x4b, 0x2d, 0x6e, 0x33}};
@@ -194,7 +194,7 @@ WskControlClientImpl(PWSK_CLIENT Client, ULONG ControlCode, SIZE_T InputSize, PV
     }
     case WSK_TRANSPORT_LIST_CHANGE:
         if (Irp == nullptr) {
-            KrtReport(2, call, "WSK_TRANSPORT_LIST_CHANGE needs an IRP");
+            Finding(nullptr, call, STATUS_INVALID_PARAMETER, "WSK_TRANSPORT_LIST_CHANGE needs an IRP");
             return STATUS_INVALID_PARAMETER;
         }
         if (!IrpAccept(c->inst, Irp, call, nullptr)) {
@@ -219,7 +219,7 @@ WskControlClientImpl(PWSK_CLIENT Client, ULONG ControlCode, SIZE_T InputSize, PV
             return STATUS_INVALID_PARAMETER;
         }
         if (c->anySocketCreated) {
-            KrtReport(2, call, "WSK_TDI_* control codes must come before the client's first socket");
+            Finding(nullptr, call, STATUS_INVALID_DEVICE_STATE, "WSK_TDI_* control codes must come before the client's first socket");
             return STATUS_INVALID_DEVICE_STATE;
         }
         return STATUS_SUCCESS; /* there is no TDI in the simulation: accepted, no effect */

@@ -196,13 +196,13 @@ InspectComplete(WskSocketObj* s, PWSK_INSPECT_ID id, WSK_INSPECT_ACTION action, 
 {
     const char* call = "WskInspectComplete";
     if (!s->conditionalAccept) {
-        Misuse(s, call, "the listening socket does not have SO_CONDITIONAL_ACCEPT enabled");
-        return IrpFinish(s->inst, irp, STATUS_INVALID_DEVICE_STATE, 0);
+        Finding(s, call, STATUS_INVALID_DEVICE_STATE, "the listening socket does not have SO_CONDITIONAL_ACCEPT enabled");
+        return IrpRefuse(s->inst, irp, STATUS_INVALID_DEVICE_STATE);
     }
     if (id == nullptr || (action != WskInspectAccept && action != WskInspectReject)) {
-        Misuse(s, call, "InspectID is required and Action must be WskInspectAccept or WskInspectReject (got %d)",
+        Finding(s, call, STATUS_INVALID_PARAMETER, "InspectID is required and Action must be WskInspectAccept or WskInspectReject (got %d)",
                (int)action);
-        return IrpFinish(s->inst, irp, STATUS_INVALID_PARAMETER, 0);
+        return IrpRefuse(s->inst, irp, STATUS_INVALID_PARAMETER);
     }
     for (auto it = InspectOf(s).pending.begin(); it != InspectOf(s).pending.end(); ++it) {
         PendingInspect& pi = it->second;
@@ -226,9 +226,9 @@ InspectComplete(WskSocketObj* s, PWSK_INSPECT_ID id, WSK_INSPECT_ACTION action, 
             return IrpFinish(s->inst, irp, STATUS_SUCCESS, 0);
         }
     }
-    Misuse(s, call, "InspectID {Key %lu, SerialNumber %u} names no pended request of this socket",
+    Finding(s, call, STATUS_INVALID_PARAMETER, "InspectID {Key %lu, SerialNumber %u} names no pended request of this socket",
            (unsigned long)id->Key, id->SerialNumber);
-    return IrpFinish(s->inst, irp, STATUS_INVALID_PARAMETER, 0);
+    return IrpRefuse(s->inst, irp, STATUS_INVALID_PARAMETER);
 }
 
 } // namespace wsk

@@ -673,7 +673,7 @@ ConnectionAttachTcp(WskSocketObj* s, Ptr<WskTcpSocket> tcp)
 
 #define TAKE_IRP(call)                                                  \
     if (Irp == nullptr) {                                               \
-        Misuse(s, call, "an IRP is required");                          \
+        Finding(s, call, STATUS_INVALID_PARAMETER, "an IRP is required");                          \
         return STATUS_INVALID_PARAMETER;                                \
     }                                                                   \
     if (!IrpAccept(s->inst, Irp, call, Socket)) {                       \
@@ -687,7 +687,7 @@ BindTcp(WskSocketObj* s, PSOCKADDR LocalAddress, const char* call)
     bool wildcard;
     uint16_t port;
     if (!SockaddrToAddress(LocalAddress, s->family, addr, wildcard, port)) {
-        Misuse(s, call, "LocalAddress is NULL or not of the socket's address family %u", s->family);
+        Finding(s, call, STATUS_INVALID_PARAMETER, "LocalAddress is NULL or not of the socket's address family %u", s->family);
         return STATUS_INVALID_PARAMETER;
     }
     Ptr<Node> node = NodeOf(s->inst);
@@ -695,7 +695,7 @@ BindTcp(WskSocketObj* s, PSOCKADDR LocalAddress, const char* call)
     Address v4;
     bool mapped = s->family == AF_INET6 && MappedToIpv4(addr, v4);
     if (mapped && s->v6only) {
-        Misuse(s, call, "a v4-mapped LocalAddress needs IPV6_V6ONLY = 0 on this AF_INET6 socket");
+        Finding(s, call, STATUS_INVALID_ADDRESS_COMPONENT, "a v4-mapped LocalAddress needs IPV6_V6ONLY = 0 on this AF_INET6 socket");
         return STATUS_INVALID_ADDRESS_COMPONENT;
     }
     bool ipv4Side = s->family == AF_INET || mapped;
@@ -755,11 +755,12 @@ ConnBind(PWSK_SOCKET Socket, PSOCKADDR LocalAddress, ULONG Flags, PIRP Irp)
     GET_SOCKET("WskBind");
     TAKE_IRP("WskBind");
     if (Flags != 0) {
-        return IrpFinish(s->inst, Irp, STATUS_INVALID_PARAMETER, 0);
+        Finding(s, "WskBind", STATUS_INVALID_PARAMETER, "Flags is reserved and must be 0 (0x%x given)", Flags);
+        return IrpRefuse(s->inst, Irp, STATUS_INVALID_PARAMETER);
     }
     if (s->bound) {
-        Misuse(s, "WskBind", "the socket is already bound");
-        return IrpFinish(s->inst, Irp, STATUS_INVALID_DEVICE_STATE, 0);
+        Finding(s, "WskBind", STATUS_INVALID_DEVICE_STATE, "the socket is already bound");
+        return IrpRefuse(s->inst, Irp, STATUS_INVALID_DEVICE_STATE);
     }
     return IrpFinish(s->inst, Irp, BindTcp(s, LocalAddress, "WskBind"), 0);
 }
@@ -772,13 +773,13 @@ ConnectTarget(WskSocketObj* s, Address& addr, const char* call)
     Address v4;
     if (s->family != AF_INET6 || !MappedToIpv4(addr, v4)) {
         if (s->family == AF_INET6 && InetSocketAddress::IsMatchingType(s->localAddr)) {
-            Misuse(s, call, "the socket is bound to a v4-mapped address and cannot reach an IPv6 peer");
+            Finding(s, call, STATUS_INVALID_ADDRESS_COMPONENT, "the socket is bound to a v4-mapped address and cannot reach an IPv6 peer");
             return STATUS_INVALID_ADDRESS_COMPONENT;
         }
         return STATUS_SUCCESS;
     }
     if (s->v6only) {
-        Misuse(s, call, "a v4-mapped RemoteAddress needs IPV6_V6ONLY = 0 on this AF_INET6 socket");
+        Finding(s, call, STATUS_INVALID_ADDRESS_COMPONENT, "a v4-mapped RemoteAddress needs IPV6_V6ONLY = 0 on this AF_INET6 socket");
         return STATUS_INVALID_ADDRESS_COMPONENT;
     }
     addr = v4;
@@ -788,8 +789,9 @@ ConnectTarget(WskSocketObj* s, Address& addr, const char* call)
     uint16_t port = Inet6SocketAddress::ConvertFrom(s->localAddr).GetPort();
     Ptr<WskTcpSocket> t4 = WskTcpSocket::Create(NodeOf(s->inst));
     if (!t4 || t4->Bind(InetSocketAddress(Ipv4Address::GetAny(), port)) != 0) {
-        Misuse(s, call, "IPV6_V6ONLY = 0: IPv4 port %u is not available on this node", port);
-        return t4 ? STATUS_ADDRESS_ALREADY_EXISTS : STATUS_NETWORK_UNREACHABLE;
+        NTSTATUS st = t4 ? STATUS_ADDRESS_ALREADY_EXISTS : STATUS_NETWORK_UNREACHABLE;
+        Finding(s, call, st, "IPV6_V6ONLY = 0: IPv4 port %u is not available on this node", port);
+        return st;
     }
     t4->SetBaseRcvBuf(s->tcp->BaseRcvBuf());
     Ptr<WskTcpSocket> old = s->tcp;
@@ -806,8 +808,8 @@ StartConnect(WskSocketObj* s, PSOCKADDR RemoteAddress, PIRP Irp, const char* cal
     bool wildcard;
     uint16_t port;
     if (!SockaddrToAddress(RemoteAddress, s->family, addr, wildcard, port) || wildcard || port == 0) {
-        Misuse(s, call, "RemoteAddress must be a specific address and port of the socket's family");
-        return IrpFinish(s->inst, Irp, STATUS_INVALID_ADDRESS, 0);
+        Finding(s, call, STATUS_INVALID_ADDRESS, "RemoteAddress must be a specific address and port of the socket's family");
+        return IrpRefuse(s->inst, Irp, STATUS_INVALID_ADDRESS);
     }
     NTSTATUS target = ConnectTarget(s, addr, call);
     if (!NT_SUCCESS(target)) {
@@ -836,14 +838,16 @@ ConnConnect(PWSK_SOCKET Socket, PSOCKADDR RemoteAddress, ULONG Flags, PIRP Irp)
     GET_SOCKET("WskConnect");
     TAKE_IRP("WskConnect");
     if (Flags != 0) {
-        return IrpFinish(s->inst, Irp, STATUS_INVALID_PARAMETER, 0);
+        Finding(s, "WskConnect", STATUS_INVALID_PARAMETER, "Flags is reserved and must be 0 (0x%x given)", Flags);
+        return IrpRefuse(s->inst, Irp, STATUS_INVALID_PARAMETER);
     }
     if (!s->bound) {
-        Misuse(s, "WskConnect", "the socket must be bound (WskBind) before WskConnect");
-        return IrpCompleteNow(Irp, STATUS_INVALID_DEVICE_STATE, 0);
+        Finding(s, "WskConnect", STATUS_INVALID_DEVICE_STATE, "the socket must be bound (WskBind) before WskConnect");
+        return IrpRefuse(s->inst, Irp, STATUS_INVALID_DEVICE_STATE);
     }
     if (s->connected || s->connecting) {
-        return IrpFinish(s->inst, Irp, STATUS_CONNECTION_ACTIVE, 0);
+        Finding(s, "WskConnect", STATUS_CONNECTION_ACTIVE, "the socket is already %s", s->connected ? "connected" : "connecting");
+        return IrpRefuse(s->inst, Irp, STATUS_CONNECTION_ACTIVE);
     }
     return StartConnect(s, RemoteAddress, Irp, "WskConnect");
 }
@@ -854,22 +858,26 @@ ConnConnectEx(PWSK_SOCKET Socket, PSOCKADDR RemoteAddress, PWSK_BUF Buffer, ULON
     GET_SOCKET("WskConnectEx");
     TAKE_IRP("WskConnectEx");
     if (Flags != 0) {
-        return IrpFinish(s->inst, Irp, STATUS_INVALID_PARAMETER, 0);
+        Finding(s, "WskConnectEx", STATUS_INVALID_PARAMETER, "Flags is reserved and must be 0 (0x%x given)", Flags);
+        return IrpRefuse(s->inst, Irp, STATUS_INVALID_PARAMETER);
     }
     if (!s->bound) {
-        return IrpCompleteNow(Irp, STATUS_INVALID_DEVICE_STATE, 0);
+        Finding(s, "WskConnectEx", STATUS_INVALID_DEVICE_STATE, "the socket must be bound (WskBind) before WskConnectEx");
+        return IrpRefuse(s->inst, Irp, STATUS_INVALID_DEVICE_STATE);
     }
     if (s->connected || s->connecting) {
-        return IrpFinish(s->inst, Irp, STATUS_CONNECTION_ACTIVE, 0);
+        Finding(s, "WskConnectEx", STATUS_CONNECTION_ACTIVE, "the socket is already %s", s->connected ? "connected" : "connecting");
+        return IrpRefuse(s->inst, Irp, STATUS_CONNECTION_ACTIVE);
     }
     if (Buffer != nullptr) {
         size_t n;
         if (!WskBufBytes(Buffer, n)) {
-            Misuse(s, "WskConnectEx", "Buffer.Length exceeds the bytes its MDL chain describes");
-            return IrpFinish(s->inst, Irp, STATUS_INVALID_PARAMETER, 0);
+            Finding(s, "WskConnectEx", STATUS_INVALID_PARAMETER, "Buffer.Length exceeds the bytes its MDL chain describes");
+            return IrpRefuse(s->inst, Irp, STATUS_INVALID_PARAMETER);
         }
         if (n > 65535) {
-            return IrpFinish(s->inst, Irp, STATUS_BUFFER_OVERFLOW, 0);
+            Finding(s, "WskConnectEx", STATUS_BUFFER_OVERFLOW, "the connect data is %zu bytes (at most 65,535)", n);
+            return IrpRefuse(s->inst, Irp, STATUS_BUFFER_OVERFLOW);
         }
         s->connectExData.resize(n);
         if (n) {
@@ -897,8 +905,10 @@ ConnectionSocketConnect(WskSocketObj* s, PSOCKADDR local, PSOCKADDR remote, PIRP
         (Inet6SocketAddress::IsMatchingType(addr) ? s->tcp->Connect(Inet6SocketAddress::ConvertFrom(addr))
                                                   : s->tcp->Connect(addr)) != 0) {
         KRT_INSTANCE* inst = s->inst;
+        Finding(nullptr, "WskSocketConnect", STATUS_INVALID_ADDRESS,
+                "RemoteAddress must be a specific, reachable address and port of LocalAddress's family");
         ReleaseSocket(s);
-        return IrpFinish(inst, irp, STATUS_INVALID_ADDRESS, 0);
+        return IrpRefuse(inst, irp, STATUS_INVALID_ADDRESS);
     }
     s->connecting = true;
     s->remoteAddr = addr;
@@ -913,10 +923,12 @@ static NTSTATUS
 AddressCall(WskSocketObj* s, PSOCKADDR out, PIRP Irp, bool remote, const char* call)
 {
     if (out == nullptr) {
-        return IrpFinish(s->inst, Irp, STATUS_INVALID_PARAMETER, 0);
+        Finding(s, call, STATUS_INVALID_PARAMETER, "the address buffer is NULL");
+        return IrpRefuse(s->inst, Irp, STATUS_INVALID_PARAMETER);
     }
     if (remote ? !s->connected : !s->bound) {
-        return IrpCompleteNow(Irp, STATUS_INVALID_DEVICE_STATE, 0);
+        Finding(s, call, STATUS_INVALID_DEVICE_STATE, "the socket is not %s", remote ? "connected" : "bound");
+        return IrpRefuse(s->inst, Irp, STATUS_INVALID_DEVICE_STATE);
     }
     if (!remote && s->tcp) {
         s->tcp->GetSockName(s->localAddr);
@@ -946,24 +958,25 @@ static NTSTATUS
 SendCommon(WskSocketObj* s, PWSK_BUF Buffer, ULONG Flags, PIRP Irp, const char* call)
 {
     if (Buffer == nullptr) {
-        Misuse(s, call, "Buffer is NULL");
-        return IrpFinish(s->inst, Irp, STATUS_INVALID_PARAMETER, 0);
+        Finding(s, call, STATUS_INVALID_PARAMETER, "Buffer is NULL");
+        return IrpRefuse(s->inst, Irp, STATUS_INVALID_PARAMETER);
     }
     if (Flags & ~(ULONG)WSK_FLAG_NODELAY) {
-        return IrpFinish(s->inst, Irp, STATUS_NOT_SUPPORTED, 0);
+        Finding(s, call, STATUS_NOT_SUPPORTED, "unsupported send flags 0x%x", Flags);
+        return IrpRefuse(s->inst, Irp, STATUS_NOT_SUPPORTED);
     }
     if (s->aborted || s->peerReset) {
         return IrpFinish(s->inst, Irp, s->failure ? s->failure : STATUS_CONNECTION_ABORTED, 0);
     }
     if (!s->connected || s->localShutdown) {
-        Misuse(s, call, "%s", s->localShutdown ? "send after WskDisconnect" : "the socket is not connected");
-        return IrpFinish(s->inst, Irp, STATUS_INVALID_DEVICE_STATE, 0);
+        Finding(s, call, STATUS_INVALID_DEVICE_STATE, "%s", s->localShutdown ? "send after WskDisconnect" : "the socket is not connected");
+        return IrpRefuse(s->inst, Irp, STATUS_INVALID_DEVICE_STATE);
     }
     size_t n;
     if (!WskBufBytes(Buffer, n)) {
-        Misuse(s, call, "Buffer.Length %zu exceeds the bytes its MDL chain describes from Offset %u (Windows "
+        Finding(s, call, STATUS_INVALID_PARAMETER, "Buffer.Length %zu exceeds the bytes its MDL chain describes from Offset %u (Windows "
                "would bug-check)", (size_t)Buffer->Length, Buffer->Offset);
-        return IrpFinish(s->inst, Irp, STATUS_INVALID_PARAMETER, 0);
+        return IrpRefuse(s->inst, Irp, STATUS_INVALID_PARAMETER);
     }
     if (n == 0) {
         return IrpFinish(s->inst, Irp, STATUS_SUCCESS, 0);
@@ -990,8 +1003,8 @@ ConnSend(PWSK_SOCKET Socket, PWSK_BUF Buffer, ULONG Flags, PIRP Irp)
     GET_SOCKET("WskSend");
     TAKE_IRP("WskSend");
     if (s->silent) {
-        Misuse(s, "WskSend", "the socket is in TCP silent mode (SIO_WSK_SET_TCP_SILENT_MODE): only WskCloseSocket is valid");
-        return IrpFinish(s->inst, Irp, STATUS_INVALID_DEVICE_STATE, 0);
+        Finding(s, "WskSend", STATUS_INVALID_DEVICE_STATE, "the socket is in TCP silent mode (SIO_WSK_SET_TCP_SILENT_MODE): only WskCloseSocket is valid");
+        return IrpRefuse(s->inst, Irp, STATUS_INVALID_DEVICE_STATE);
     }
     return SendCommon(s, Buffer, Flags, Irp, "WskSend");
 }
@@ -1002,11 +1015,12 @@ ConnSendEx(PWSK_SOCKET Socket, PWSK_BUF Buffer, ULONG Flags, ULONG ControlInfoLe
     GET_SOCKET("WskSendEx");
     TAKE_IRP("WskSendEx");
     if (s->silent) {
-        Misuse(s, "WskSendEx", "the socket is in TCP silent mode (SIO_WSK_SET_TCP_SILENT_MODE): only WskCloseSocket is valid");
-        return IrpFinish(s->inst, Irp, STATUS_INVALID_DEVICE_STATE, 0);
+        Finding(s, "WskSendEx", STATUS_INVALID_DEVICE_STATE, "the socket is in TCP silent mode (SIO_WSK_SET_TCP_SILENT_MODE): only WskCloseSocket is valid");
+        return IrpRefuse(s->inst, Irp, STATUS_INVALID_DEVICE_STATE);
     }
     if (ControlInfoLength != 0 || ControlInfo != nullptr) {
-        return IrpFinish(s->inst, Irp, STATUS_NOT_SUPPORTED, 0);
+        Finding(s, "WskSendEx", STATUS_NOT_SUPPORTED, "control information is not supported on TCP sends");
+        return IrpRefuse(s->inst, Irp, STATUS_NOT_SUPPORTED);
     }
     return SendCommon(s, Buffer, Flags, Irp, "WskSendEx");
 }
@@ -1015,27 +1029,28 @@ static NTSTATUS
 ReceiveCommon(WskSocketObj* s, PWSK_BUF Buffer, ULONG Flags, PIRP Irp, const char* call)
 {
     if (Buffer == nullptr) {
-        Misuse(s, call, "Buffer is NULL (a zero-length receive still passes a WSK_BUF)");
-        return IrpFinish(s->inst, Irp, STATUS_INVALID_PARAMETER, 0);
+        Finding(s, call, STATUS_INVALID_PARAMETER, "Buffer is NULL (a zero-length receive still passes a WSK_BUF)");
+        return IrpRefuse(s->inst, Irp, STATUS_INVALID_PARAMETER);
     }
     if ((Flags & WSK_FLAG_WAITALL) && (Flags & WSK_FLAG_DRAIN)) {
-        Misuse(s, call, "WSK_FLAG_WAITALL and WSK_FLAG_DRAIN are mutually exclusive");
-        return IrpFinish(s->inst, Irp, STATUS_INVALID_PARAMETER, 0);
+        Finding(s, call, STATUS_INVALID_PARAMETER, "WSK_FLAG_WAITALL and WSK_FLAG_DRAIN are mutually exclusive");
+        return IrpRefuse(s->inst, Irp, STATUS_INVALID_PARAMETER);
     }
     if (Flags & ~(ULONG)(WSK_FLAG_WAITALL | WSK_FLAG_DRAIN)) {
-        return IrpFinish(s->inst, Irp, STATUS_NOT_SUPPORTED, 0);
+        Finding(s, call, STATUS_NOT_SUPPORTED, "unsupported receive flags 0x%x", Flags);
+        return IrpRefuse(s->inst, Irp, STATUS_NOT_SUPPORTED);
     }
     size_t n;
     if (!WskBufBytes(Buffer, n)) {
-        Misuse(s, call, "Buffer.Length exceeds the bytes its MDL chain describes");
-        return IrpFinish(s->inst, Irp, STATUS_INVALID_PARAMETER, 0);
+        Finding(s, call, STATUS_INVALID_PARAMETER, "Buffer.Length exceeds the bytes its MDL chain describes");
+        return IrpRefuse(s->inst, Irp, STATUS_INVALID_PARAMETER);
     }
     if (s->peerReset || s->aborted) {
         return IrpFinish(s->inst, Irp, s->failure ? s->failure : STATUS_CONNECTION_ABORTED, 0);
     }
     if (!s->connected) {
-        Misuse(s, call, "the socket is not connected");
-        return IrpFinish(s->inst, Irp, STATUS_INVALID_DEVICE_STATE, 0);
+        Finding(s, call, STATUS_INVALID_DEVICE_STATE, "the socket is not connected");
+        return IrpRefuse(s->inst, Irp, STATUS_INVALID_DEVICE_STATE);
     }
     /* complete at once when it can be: data is here, or the peer has closed, or a zero-length re-arm */
     if (s->receives.empty() && !(Flags & WSK_FLAG_DRAIN)) {
@@ -1100,20 +1115,21 @@ ConnDisconnect(PWSK_SOCKET Socket, PWSK_BUF Buffer, ULONG Flags, PIRP Irp)
     GET_SOCKET("WskDisconnect");
     TAKE_IRP("WskDisconnect");
     if (s->silent) {
-        Misuse(s, "WskDisconnect", "the socket is in TCP silent mode (SIO_WSK_SET_TCP_SILENT_MODE): only WskCloseSocket is valid");
-        return IrpFinish(s->inst, Irp, STATUS_INVALID_DEVICE_STATE, 0);
+        Finding(s, "WskDisconnect", STATUS_INVALID_DEVICE_STATE, "the socket is in TCP silent mode (SIO_WSK_SET_TCP_SILENT_MODE): only WskCloseSocket is valid");
+        return IrpRefuse(s->inst, Irp, STATUS_INVALID_DEVICE_STATE);
     }
     if (Flags & ~(ULONG)WSK_FLAG_ABORTIVE) {
-        return IrpFinish(s->inst, Irp, STATUS_NOT_SUPPORTED, 0);
+        Finding(s, "WskDisconnect", STATUS_NOT_SUPPORTED, "unsupported disconnect flags 0x%x", Flags);
+        return IrpRefuse(s->inst, Irp, STATUS_NOT_SUPPORTED);
     }
     if (!s->connected) {
-        Misuse(s, "WskDisconnect", "the socket is not connected");
-        return IrpFinish(s->inst, Irp, STATUS_INVALID_DEVICE_STATE, 0);
+        Finding(s, "WskDisconnect", STATUS_INVALID_DEVICE_STATE, "the socket is not connected");
+        return IrpRefuse(s->inst, Irp, STATUS_INVALID_DEVICE_STATE);
     }
     if (Flags & WSK_FLAG_ABORTIVE) {
         if (Buffer != nullptr) {
-            Misuse(s, "WskDisconnect", "Buffer must be NULL with WSK_FLAG_ABORTIVE");
-            return IrpFinish(s->inst, Irp, STATUS_INVALID_PARAMETER, 0);
+            Finding(s, "WskDisconnect", STATUS_INVALID_PARAMETER, "Buffer must be NULL with WSK_FLAG_ABORTIVE");
+            return IrpRefuse(s->inst, Irp, STATUS_INVALID_PARAMETER);
         }
         if (!s->aborted && !s->peerReset) {
             s->aborted = true;
@@ -1127,13 +1143,14 @@ ConnDisconnect(PWSK_SOCKET Socket, PWSK_BUF Buffer, ULONG Flags, PIRP Irp)
         return IrpFinish(s->inst, Irp, s->failure, 0);
     }
     if (s->localShutdown) {
-        Misuse(s, "WskDisconnect", "the socket was already disconnected");
-        return IrpFinish(s->inst, Irp, STATUS_INVALID_DEVICE_STATE, 0);
+        Finding(s, "WskDisconnect", STATUS_INVALID_DEVICE_STATE, "the socket was already disconnected");
+        return IrpRefuse(s->inst, Irp, STATUS_INVALID_DEVICE_STATE);
     }
     if (Buffer != nullptr && Buffer->Length > 0) {
         size_t n;
         if (!WskBufBytes(Buffer, n)) {
-            return IrpFinish(s->inst, Irp, STATUS_INVALID_PARAMETER, 0);
+            Finding(s, "WskDisconnect", STATUS_INVALID_PARAMETER, "Buffer.Length exceeds the bytes its MDL chain describes");
+            return IrpRefuse(s->inst, Irp, STATUS_INVALID_PARAMETER);
         }
         PendingSend ps;
         ps.irp = nullptr;
@@ -1160,7 +1177,7 @@ ConnRelease(PWSK_SOCKET Socket, PWSK_DATA_INDICATION DataIndication)
 {
     GET_SOCKET("WskRelease");
     if (DataIndication == nullptr) {
-        Misuse(s, "WskRelease", "DataIndication is NULL");
+        Finding(s, "WskRelease", STATUS_INVALID_PARAMETER, "DataIndication is NULL");
         return STATUS_INVALID_PARAMETER;
     }
     NTSTATUS st = STATUS_SUCCESS;
@@ -1189,16 +1206,16 @@ SetSilentMode(WskSocketObj* s, PIRP Irp)
 {
     const char* call = "WskControlSocket(SIO_WSK_SET_TCP_SILENT_MODE)";
     if (Irp == nullptr) {
-        Misuse(s, call, "an IRP is required");
+        Finding(s, call, STATUS_INVALID_PARAMETER, "an IRP is required");
         return STATUS_INVALID_PARAMETER;
     }
     if (!s->connected || s->peerReset || s->aborted) {
-        Misuse(s, call, "the socket is not connected");
-        return IrpFinish(s->inst, Irp, STATUS_INVALID_DEVICE_STATE, 0);
+        Finding(s, call, STATUS_INVALID_DEVICE_STATE, "the socket is not connected");
+        return IrpRefuse(s->inst, Irp, STATUS_INVALID_DEVICE_STATE);
     }
     if (!s->sends.empty() || s->disconnectIrp != nullptr || s->shutdownIssued) {
-        Misuse(s, call, "sends or a disconnect are still in progress");
-        return IrpFinish(s->inst, Irp, STATUS_INVALID_DEVICE_STATE, 0);
+        Finding(s, call, STATUS_INVALID_DEVICE_STATE, "sends or a disconnect are still in progress");
+        return IrpRefuse(s->inst, Irp, STATUS_INVALID_DEVICE_STATE);
     }
     Ptr<Node> node = NodeOf(s->inst);
     bool loopback = false;
@@ -1212,7 +1229,9 @@ SetSilentMode(WskSocketObj* s, PIRP Irp)
         loopback = a.IsLocalhost() || (ip && ip->GetInterfaceForAddress(a) >= 0);
     }
     if (loopback) {
-        return IrpFinish(s->inst, Irp, STATUS_NOT_SUPPORTED, 0);
+        Finding(s, "WskControlSocket(SIO_WSK_SET_TCP_SILENT_MODE)", STATUS_NOT_SUPPORTED,
+                "silent mode is not supported on a loopback connection");
+        return IrpRefuse(s->inst, Irp, STATUS_NOT_SUPPORTED);
     }
     s->silent = true;
     s->tcp->SetSilent();
@@ -1233,11 +1252,12 @@ ConnControl(PWSK_SOCKET Socket, WSK_CONTROL_SOCKET_TYPE RequestType, ULONG Contr
     if (RequestType == WskIoctl &&
         (ControlCode == SIO_WSK_QUERY_RECEIVE_BACKLOG || ControlCode == SIO_WSK_QUERY_IDEAL_SEND_BACKLOG)) {
         if (Irp == nullptr) {
-            Misuse(s, "WskControlSocket", "this IOCTL needs an IRP");
+            Finding(s, "WskControlSocket", STATUS_INVALID_PARAMETER, "this IOCTL needs an IRP");
             return STATUS_INVALID_PARAMETER;
         }
         if (!s->connected) {
-            return IrpFinish(s->inst, Irp, STATUS_INVALID_DEVICE_STATE, 0);
+            Finding(s, "WskControlSocket", STATUS_INVALID_DEVICE_STATE, "the backlog IOCTLs need a connected socket");
+            return IrpRefuse(s->inst, Irp, STATUS_INVALID_DEVICE_STATE);
         }
         if (OutputBuffer == nullptr || OutputSize < sizeof(SIZE_T)) {
             return IrpFinish(s->inst, Irp, STATUS_BUFFER_TOO_SMALL, 0);

@@ -580,7 +580,7 @@ BindUdp(WskSocketObj* s, PSOCKADDR local)
     bool wildcard;
     uint16_t port;
     if (!SockaddrToAddress(local, s->family, addr, wildcard, port)) {
-        Misuse(s, "WskBind", "LocalAddress is NULL or not of the socket's address family %u", s->family);
+        Finding(s, "WskBind", STATUS_INVALID_PARAMETER, "LocalAddress is NULL or not of the socket's address family %u", s->family);
         return STATUS_INVALID_PARAMETER;
     }
     Ptr<Node> node = NodeOf(s->inst);
@@ -690,7 +690,7 @@ Destination(WskSocketObj* s, PSOCKADDR remote, const char* call, Address& dest)
         } else if (d->hasRemote) {
             dest = d->remote;
         } else {
-            Misuse(s, call, "RemoteAddress is NULL and neither SIO_WSK_SET_REMOTE_ADDRESS nor "
+            Finding(s, call, STATUS_INVALID_PARAMETER, "RemoteAddress is NULL and neither SIO_WSK_SET_REMOTE_ADDRESS nor "
                    "SIO_WSK_SET_SENDTO_ADDRESS set a fixed destination");
             return STATUS_INVALID_PARAMETER;
         }
@@ -699,7 +699,7 @@ Destination(WskSocketObj* s, PSOCKADDR remote, const char* call, Address& dest)
     bool wildcard;
     uint16_t port;
     if (!SockaddrToAddress(remote, s->family, dest, wildcard, port)) {
-        Misuse(s, call, "RemoteAddress is not of the socket's address family %u", s->family);
+        Finding(s, call, STATUS_INVALID_PARAMETER, "RemoteAddress is not of the socket's address family %u", s->family);
         return STATUS_INVALID_PARAMETER;
     }
     if (wildcard || port == 0) {
@@ -744,7 +744,7 @@ SendOne(WskSocketObj* s, Ptr<Packet> p, const Address& dest)
 
 #define TAKE_IRP(call)                            \
     if (Irp == nullptr) {                         \
-        Misuse(s, call, "an IRP is required");    \
+        Finding(s, call, STATUS_INVALID_PARAMETER, "an IRP is required");    \
         return STATUS_INVALID_PARAMETER;          \
     }                                             \
     if (!IrpAccept(s->inst, Irp, call, Socket)) { \
@@ -757,11 +757,12 @@ DgBind(PWSK_SOCKET Socket, PSOCKADDR LocalAddress, ULONG Flags, PIRP Irp)
     GET_SOCKET("WskBind");
     TAKE_IRP("WskBind");
     if (Flags != 0) {
-        return IrpFinish(s->inst, Irp, STATUS_INVALID_PARAMETER, 0);
+        Finding(s, "WskBind", STATUS_INVALID_PARAMETER, "Flags is reserved and must be 0 (0x%x given)", Flags);
+        return IrpRefuse(s->inst, Irp, STATUS_INVALID_PARAMETER);
     }
     if (s->bound) {
-        Misuse(s, "WskBind", "the socket is already bound");
-        return IrpFinish(s->inst, Irp, STATUS_INVALID_DEVICE_STATE, 0);
+        Finding(s, "WskBind", STATUS_INVALID_DEVICE_STATE, "the socket is already bound");
+        return IrpRefuse(s->inst, Irp, STATUS_INVALID_DEVICE_STATE);
     }
     return IrpFinish(s->inst, Irp, BindUdp(s, LocalAddress), 0);
 }
@@ -770,15 +771,15 @@ static NTSTATUS
 CheckSendCommon(WskSocketObj* s, ULONG Flags, ULONG ControlInfoLength, PCMSGHDR ControlInfo, const char* call)
 {
     if (Flags != 0) {
-        Misuse(s, call, "Flags is reserved and must be 0 (0x%x given)", Flags);
+        Finding(s, call, STATUS_INVALID_PARAMETER, "Flags is reserved and must be 0 (0x%x given)", Flags);
         return STATUS_INVALID_PARAMETER;
     }
     if (ControlInfoLength != 0 && ControlInfo == nullptr) {
-        Misuse(s, call, "ControlInfoLength is %u but ControlInfo is NULL", ControlInfoLength);
+        Finding(s, call, STATUS_INVALID_PARAMETER, "ControlInfoLength is %u but ControlInfo is NULL", ControlInfoLength);
         return STATUS_INVALID_PARAMETER;
     }
     if (!s->bound) {
-        Misuse(s, call, "the socket must be bound (WskBind) before it sends");
+        Finding(s, call, STATUS_INVALID_DEVICE_STATE, "the socket must be bound (WskBind) before it sends");
         return STATUS_INVALID_DEVICE_STATE;
     }
     return STATUS_SUCCESS;
@@ -790,7 +791,7 @@ PacketOf(WskSocketObj* s, const WSK_BUF* b, const char* call, Ptr<Packet>& p)
 {
     size_t n;
     if (!WskBufBytes(b, n)) {
-        Misuse(s, call, "Buffer.Length %zu exceeds the bytes its MDL chain describes from Offset %u (Windows "
+        Finding(s, call, STATUS_INVALID_PARAMETER, "Buffer.Length %zu exceeds the bytes its MDL chain describes from Offset %u (Windows "
                "would bug-check)", (size_t)b->Length, b->Offset);
         return STATUS_INVALID_PARAMETER;
     }
@@ -814,8 +815,8 @@ DgSendTo(PWSK_SOCKET Socket, PWSK_BUF Buffer, ULONG Flags, PSOCKADDR RemoteAddre
     GET_SOCKET("WskSendTo");
     TAKE_IRP("WskSendTo");
     if (Buffer == nullptr) {
-        Misuse(s, "WskSendTo", "Buffer is NULL");
-        return IrpFinish(s->inst, Irp, STATUS_INVALID_PARAMETER, 0);
+        Finding(s, "WskSendTo", STATUS_INVALID_PARAMETER, "Buffer is NULL");
+        return IrpRefuse(s->inst, Irp, STATUS_INVALID_PARAMETER);
     }
     NTSTATUS st = CheckSendCommon(s, Flags, ControlInfoLength, ControlInfo, "WskSendTo");
     Address dest;
@@ -839,8 +840,8 @@ DgSendMessages(PWSK_SOCKET Socket, PWSK_BUF_LIST BufferList, ULONG Flags, PSOCKA
     GET_SOCKET("WskSendMessages");
     TAKE_IRP("WskSendMessages");
     if (BufferList == nullptr) {
-        Misuse(s, "WskSendMessages", "BufferList is NULL");
-        return IrpFinish(s->inst, Irp, STATUS_INVALID_PARAMETER, 0);
+        Finding(s, "WskSendMessages", STATUS_INVALID_PARAMETER, "BufferList is NULL");
+        return IrpRefuse(s->inst, Irp, STATUS_INVALID_PARAMETER);
     }
     NTSTATUS st = CheckSendCommon(s, Flags, ControlInfoLength, ControlInfo, "WskSendMessages");
     Address dest;
@@ -871,16 +872,16 @@ DgReceiveFrom(PWSK_SOCKET Socket, PWSK_BUF Buffer, ULONG Flags, PSOCKADDR Remote
     DatagramState* d = Dg(s);
     size_t n;
     if (Buffer == nullptr || !WskBufBytes(Buffer, n)) {
-        Misuse(s, "WskReceiveFrom", "Buffer is NULL or its Length exceeds the bytes its MDL chain describes");
-        return IrpFinish(s->inst, Irp, STATUS_INVALID_PARAMETER, 0);
+        Finding(s, "WskReceiveFrom", STATUS_INVALID_PARAMETER, "Buffer is NULL or its Length exceeds the bytes its MDL chain describes");
+        return IrpRefuse(s->inst, Irp, STATUS_INVALID_PARAMETER);
     }
     if (Flags != 0) {
-        Misuse(s, "WskReceiveFrom", "Flags is reserved and must be 0 (0x%x given)", Flags);
-        return IrpFinish(s->inst, Irp, STATUS_INVALID_PARAMETER, 0);
+        Finding(s, "WskReceiveFrom", STATUS_INVALID_PARAMETER, "Flags is reserved and must be 0 (0x%x given)", Flags);
+        return IrpRefuse(s->inst, Irp, STATUS_INVALID_PARAMETER);
     }
     if (!s->bound) {
-        Misuse(s, "WskReceiveFrom", "the socket must be bound (WskBind) before it receives");
-        return IrpFinish(s->inst, Irp, STATUS_INVALID_DEVICE_STATE, 0);
+        Finding(s, "WskReceiveFrom", STATUS_INVALID_DEVICE_STATE, "the socket must be bound (WskBind) before it receives");
+        return IrpRefuse(s->inst, Irp, STATUS_INVALID_DEVICE_STATE);
     }
     PendingRecvFrom r{Irp, *Buffer, RemoteAddress, ControlLength, ControlInfo, ControlFlags};
     if (d->receives.empty() && !d->queue.empty()) {
@@ -920,7 +921,7 @@ DgRelease(PWSK_SOCKET Socket, PWSK_DATAGRAM_INDICATION DatagramIndication)
     GET_SOCKET("WskRelease");
     DatagramState* d = Dg(s);
     if (DatagramIndication == nullptr) {
-        Misuse(s, "WskRelease", "DatagramIndication is NULL");
+        Finding(s, "WskRelease", STATUS_INVALID_PARAMETER, "DatagramIndication is NULL");
         return STATUS_INVALID_PARAMETER;
     }
     /* the list is the client's now: follow the Next links it gives, each element on its own */
@@ -946,11 +947,12 @@ DgGetLocal(PWSK_SOCKET Socket, PSOCKADDR LocalAddress, PIRP Irp)
     GET_SOCKET("WskGetLocalAddress");
     TAKE_IRP("WskGetLocalAddress");
     if (LocalAddress == nullptr) {
-        Misuse(s, "WskGetLocalAddress", "LocalAddress is NULL");
-        return IrpFinish(s->inst, Irp, STATUS_INVALID_PARAMETER, 0);
+        Finding(s, "WskGetLocalAddress", STATUS_INVALID_PARAMETER, "LocalAddress is NULL");
+        return IrpRefuse(s->inst, Irp, STATUS_INVALID_PARAMETER);
     }
     if (!s->bound) {
-        return IrpCompleteNow(Irp, STATUS_INVALID_DEVICE_STATE, 0);
+        Finding(s, "WskGetLocalAddress", STATUS_INVALID_DEVICE_STATE, "the socket is not bound");
+        return IrpRefuse(s->inst, Irp, STATUS_INVALID_DEVICE_STATE);
     }
     AddressToSockaddr(s->localAddr, LocalAddress);
     return IrpFinish(s->inst, Irp, STATUS_SUCCESS, 0);
@@ -1005,22 +1007,16 @@ DgClose(PWSK_SOCKET Socket, PIRP Irp)
 }
 
 static NTSTATUS
-Finish(WskSocketObj* s, PIRP irp, NTSTATUS st, ULONG_PTR info = 0)
-{
-    return irp ? IrpFinish(s->inst, irp, st, info) : st;
-}
-
-static NTSTATUS
 OutUlong(WskSocketObj* s, PIRP irp, ULONG v, SIZE_T outSize, PVOID out, SIZE_T* outReturned)
 {
     if (outReturned) {
         *outReturned = sizeof(ULONG);
     }
     if (out == nullptr || outSize < sizeof(ULONG)) {
-        return Finish(s, irp, STATUS_BUFFER_TOO_SMALL);
+        return ControlFinish(s, irp, STATUS_BUFFER_TOO_SMALL);
     }
     *static_cast<ULONG*>(out) = v;
-    return Finish(s, irp, STATUS_SUCCESS, sizeof(ULONG));
+    return ControlFinish(s, irp, STATUS_SUCCESS, sizeof(ULONG));
 }
 
 /* SIO_WSK_SET_REMOTE_ADDRESS / SIO_WSK_SET_SENDTO_ADDRESS */
@@ -1031,8 +1027,8 @@ FixedAddress(WskSocketObj* s, ULONG code, SIZE_T inSize, PVOID in, PIRP irp)
     const char* call = code == SIO_WSK_SET_REMOTE_ADDRESS ? "WskControlSocket(SIO_WSK_SET_REMOTE_ADDRESS)"
                                                           : "WskControlSocket(SIO_WSK_SET_SENDTO_ADDRESS)";
     if (!s->bound) {
-        Misuse(s, call, "the socket must be bound first");
-        return Finish(s, irp, STATUS_INVALID_DEVICE_STATE);
+        Finding(s, call, STATUS_INVALID_DEVICE_STATE, "the socket must be bound first");
+        return ControlRefuse(s, irp, STATUS_INVALID_DEVICE_STATE);
     }
     bool set = in != nullptr && inSize != 0;
     Address a;
@@ -1042,8 +1038,8 @@ FixedAddress(WskSocketObj* s, ULONG code, SIZE_T inSize, PVOID in, PIRP irp)
         if (inSize < SockaddrLength(s->family) ||
             !SockaddrToAddress(static_cast<const SOCKADDR*>(in), s->family, a, wildcard, port) || wildcard ||
             port == 0) {
-            Misuse(s, call, "input must be a specific SOCKADDR of the socket's family, or NULL/0 to clear");
-            return Finish(s, irp, STATUS_INVALID_PARAMETER);
+            Finding(s, call, STATUS_INVALID_PARAMETER, "input must be a specific SOCKADDR of the socket's family, or NULL/0 to clear");
+            return ControlRefuse(s, irp, STATUS_INVALID_PARAMETER);
         }
     }
     if (code == SIO_WSK_SET_REMOTE_ADDRESS) {
@@ -1065,7 +1061,7 @@ FixedAddress(WskSocketObj* s, ULONG code, SIZE_T inSize, PVOID in, PIRP irp)
         d->hasSendTo = set;
         d->sendTo = a;
     }
-    return Finish(s, irp, STATUS_SUCCESS);
+    return ControlFinish(s, irp, STATUS_SUCCESS);
 }
 
 static NTSTATUS WSKAPI
@@ -1095,11 +1091,11 @@ DgControl(PWSK_SOCKET Socket, WSK_CONTROL_SOCKET_TYPE RequestType, ULONG Control
             flag = &d->pktInfo4;
         } else if (Level == IPPROTO_IPV6 && (ControlCode == IPV6_PKTINFO || ControlCode == IPV6_V6ONLY)) {
             if (s->family != AF_INET6) {
-                return Finish(s, Irp, STATUS_INVALID_PARAMETER);
+                return ControlFinish(s, Irp, STATUS_INVALID_PARAMETER);
             }
             if (ControlCode == IPV6_V6ONLY && set && s->bound) {
-                Misuse(s, "WskControlSocket", "IPV6_V6ONLY must be set before WskBind");
-                return Finish(s, Irp, STATUS_INVALID_DEVICE_STATE);
+                Finding(s, "WskControlSocket", STATUS_INVALID_DEVICE_STATE, "IPV6_V6ONLY must be set before WskBind");
+                return ControlRefuse(s, Irp, STATUS_INVALID_DEVICE_STATE);
             }
             flag = ControlCode == IPV6_V6ONLY ? &d->v6Only : &d->pktInfo6;
         }
@@ -1108,7 +1104,7 @@ DgControl(PWSK_SOCKET Socket, WSK_CONTROL_SOCKET_TYPE RequestType, ULONG Control
                 return OutUlong(s, Irp, *flag ? 1 : 0, OutputSize, OutputBuffer, OutputSizeReturned);
             }
             if (!haveV) {
-                return Finish(s, Irp, STATUS_INVALID_PARAMETER);
+                return ControlFinish(s, Irp, STATUS_INVALID_PARAMETER);
             }
             *flag = v != 0;
             if (flag == &d->pktInfo6 && d->pktInfo6) {
@@ -1121,17 +1117,17 @@ DgControl(PWSK_SOCKET Socket, WSK_CONTROL_SOCKET_TYPE RequestType, ULONG Control
                     }
                 }
             }
-            return Finish(s, Irp, STATUS_SUCCESS);
+            return ControlFinish(s, Irp, STATUS_SUCCESS);
         }
         if (Level == SOL_SOCKET && ControlCode == SO_RCVBUF) {
             if (!set) {
                 return OutUlong(s, Irp, d->rcvBuf, OutputSize, OutputBuffer, OutputSizeReturned);
             }
             if (!haveV) {
-                return Finish(s, Irp, STATUS_INVALID_PARAMETER);
+                return ControlFinish(s, Irp, STATUS_INVALID_PARAMETER);
             }
             d->rcvBuf = v;
-            return Finish(s, Irp, STATUS_SUCCESS);
+            return ControlFinish(s, Irp, STATUS_SUCCESS);
         }
     }
     ULONG before = s->enabledEvents;

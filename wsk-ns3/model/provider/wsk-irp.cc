@@ -1,5 +1,6 @@
 /* wsk-irp.cc - the IRP contract of wsk-api.md §8.1 as the provider applies it to every IRP-taking call. */
 #include "wsk-provider.h"
+#include "wsk-provider-object.h"
 
 #include "ns3/simulator.h"
 
@@ -9,12 +10,22 @@
 namespace ns3 {
 namespace wsk {
 
-static bool g_pendAll = std::getenv("WSK_NS3_PEND_ALL") != nullptr;
+/* The socket's handle as the diagnostics print it, and the instance they are counted against. */
+static const void*
+Shown(const WskSocketObj* s)
+{
+    return s ? (const void*)&s->handle.header : nullptr;
+}
 
 void
-SetPendAllMode(bool on)
+Finding(const WskSocketObj* s, const char* call, NTSTATUS status, const char* fmt, ...)
 {
-    g_pendAll = on;
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    std::vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    KrtFinding(s ? s->inst : g_KrtCur.Instance, Shown(s), call, status, "%s", msg);
 }
 
 void
@@ -25,11 +36,10 @@ Misuse(const WskSocketObj* s, const char* call, const char* fmt, ...)
     va_start(ap, fmt);
     std::vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    KRT_INSTANCE* inst = s ? s->inst : g_KrtCur.Instance;
     if (s != nullptr) {
-        KrtReportFor(inst, 2, call, "socket %p: %s", (const void*)&s->handle.header, msg);
+        KrtReportFor(s->inst, 2, call, "socket %p: %s", Shown(s), msg);
     } else {
-        KrtReportFor(inst, 2, call, "%s", msg);
+        KrtReportFor(g_KrtCur.Instance, 2, call, "%s", msg);
     }
 }
 
@@ -72,16 +82,30 @@ CompleteDeferred(KRT_INSTANCE* inst, PIRP irp, NTSTATUS status, ULONG_PTR info)
     IrpCompleteLater(inst, irp, status, info);
 }
 
-NTSTATUS
-IrpFinish(KRT_INSTANCE* inst, PIRP irp, NTSTATUS status, ULONG_PTR info)
+static NTSTATUS
+FinishAs(KRT_INSTANCE* inst, PIRP irp, NTSTATUS status, ULONG_PTR info, bool validationFailure)
 {
-    if (!g_pendAll) {
+    WskProvider* provider = WskProvider::Of(inst);
+    bool pend = provider ? provider->ShouldPend(validationFailure) : !validationFailure;
+    if (!pend) {
         return IrpCompleteNow(irp, status, info);
     }
     IoMarkIrpPending(irp);
     KrtIrpMarkOwned(irp, "WSK provider");
     Simulator::ScheduleWithContext(inst->NodeId, Seconds(0), &CompleteDeferred, inst, irp, status, info);
     return STATUS_PENDING;
+}
+
+NTSTATUS
+IrpFinish(KRT_INSTANCE* inst, PIRP irp, NTSTATUS status, ULONG_PTR info)
+{
+    return FinishAs(inst, irp, status, info, false);
+}
+
+NTSTATUS
+IrpRefuse(KRT_INSTANCE* inst, PIRP irp, NTSTATUS status)
+{
+    return FinishAs(inst, irp, status, 0, true);
 }
 
 /* Cancel routine for every pended provider IRP: DriverContext[0] = socket, [1] = queue. */

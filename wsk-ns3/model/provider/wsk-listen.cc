@@ -152,18 +152,24 @@ ListenBind(PWSK_SOCKET Socket, PSOCKADDR LocalAddress, ULONG Flags, PIRP Irp)
         return STATUS_INVALID_HANDLE;
     }
     if (Irp == nullptr) {
-        Misuse(s, "WskBind", "an IRP is required");
+        Finding(s, "WskBind", STATUS_INVALID_PARAMETER, "an IRP is required");
         return STATUS_INVALID_PARAMETER;
     }
     if (!IrpAccept(s->inst, Irp, "WskBind", Socket)) {
         return STATUS_INVALID_PARAMETER;
     }
     if (Flags != 0) {
-        return IrpFinish(s->inst, Irp, STATUS_INVALID_PARAMETER, 0);
+        Finding(s, "WskBind", STATUS_INVALID_PARAMETER, "Flags is reserved and must be 0 (0x%x given)", Flags);
+        return IrpRefuse(s->inst, Irp, STATUS_INVALID_PARAMETER);
     }
     if (s->bound) {
-        Misuse(s, "WskBind", "the socket is already bound");
-        return IrpFinish(s->inst, Irp, STATUS_INVALID_DEVICE_STATE, 0);
+        Finding(s, "WskBind", STATUS_INVALID_DEVICE_STATE, "the socket is already bound");
+        return IrpRefuse(s->inst, Irp, STATUS_INVALID_DEVICE_STATE);
+    }
+    if (s->type == SOCK_DGRAM) {
+        /* Windows creates a UDP socket with WSK_FLAG_LISTEN_SOCKET, but its WskBind completes with
+         * STATUS_NOT_IMPLEMENTED (wsk-api.md 2.2; fidelity.md "Completion") */
+        return IrpFinish(s->inst, Irp, STATUS_NOT_IMPLEMENTED, 0);
     }
     NTSTATUS st = ListenBindTcp(s, LocalAddress, "WskBind");
     if (NT_SUCCESS(st)) {
@@ -190,7 +196,7 @@ ListenIpv4Half(WskSocketObj* s)
     uint16_t port = Inet6SocketAddress::ConvertFrom(s->localAddr).GetPort();
     if (t4->Bind(InetSocketAddress(Ipv4Address::GetAny(), port)) != 0) {
         t4->SetOwner(nullptr);
-        Misuse(s, "WskBind", "IPV6_V6ONLY = 0: IPv4 port %u is already in use", port);
+        Finding(s, "WskBind", STATUS_ADDRESS_ALREADY_EXISTS, "IPV6_V6ONLY = 0: IPv4 port %u is already in use", port);
         return STATUS_ADDRESS_ALREADY_EXISTS;
     }
     t4->SetBaseRcvBuf(s->tcp->BaseRcvBuf());
@@ -240,18 +246,19 @@ ListenAccept(PWSK_SOCKET ListenSocket, ULONG Flags, PVOID AcceptSocketContext,
         return STATUS_INVALID_HANDLE;
     }
     if (Irp == nullptr) {
-        Misuse(s, "WskAccept", "an IRP is required");
+        Finding(s, "WskAccept", STATUS_INVALID_PARAMETER, "an IRP is required");
         return STATUS_INVALID_PARAMETER;
     }
     if (!IrpAccept(s->inst, Irp, "WskAccept", Socket)) {
         return STATUS_INVALID_PARAMETER;
     }
     if (Flags != 0) {
-        return IrpFinish(s->inst, Irp, STATUS_INVALID_PARAMETER, 0);
+        Finding(s, "WskAccept", STATUS_INVALID_PARAMETER, "Flags is reserved and must be 0 (0x%x given)", Flags);
+        return IrpRefuse(s->inst, Irp, STATUS_INVALID_PARAMETER);
     }
     if (!s->bound) {
-        Misuse(s, "WskAccept", "the listening socket is not bound");
-        return IrpFinish(s->inst, Irp, STATUS_INVALID_DEVICE_STATE, 0);
+        Finding(s, "WskAccept", STATUS_INVALID_DEVICE_STATE, "the listening socket is not bound");
+        return IrpRefuse(s->inst, Irp, STATUS_INVALID_DEVICE_STATE);
     }
     PendingAccept a{Irp, AcceptSocketContext, AcceptSocketDispatch, LocalAddress, RemoteAddress};
     if (!s->acceptQueue.empty()) {
@@ -281,7 +288,7 @@ ListenInspectComplete(PWSK_SOCKET ListenSocket, PWSK_INSPECT_ID InspectID, WSK_I
         return STATUS_INVALID_HANDLE;
     }
     if (Irp == nullptr) {
-        Misuse(s, "WskInspectComplete", "an IRP is required");
+        Finding(s, "WskInspectComplete", STATUS_INVALID_PARAMETER, "an IRP is required");
         return STATUS_INVALID_PARAMETER;
     }
     if (!IrpAccept(s->inst, Irp, "WskInspectComplete", Socket)) {
@@ -304,10 +311,12 @@ ListenGetLocal(PWSK_SOCKET Socket, PSOCKADDR LocalAddress, PIRP Irp)
         return STATUS_INVALID_PARAMETER;
     }
     if (!s->bound) {
-        return IrpCompleteNow(Irp, STATUS_INVALID_DEVICE_STATE, 0);
+        Finding(s, "WskGetLocalAddress", STATUS_INVALID_DEVICE_STATE, "the socket is not bound");
+        return IrpRefuse(s->inst, Irp, STATUS_INVALID_DEVICE_STATE);
     }
     if (LocalAddress == nullptr) {
-        return IrpFinish(s->inst, Irp, STATUS_INVALID_PARAMETER, 0);
+        Finding(s, "WskGetLocalAddress", STATUS_INVALID_PARAMETER, "LocalAddress is NULL");
+        return IrpRefuse(s->inst, Irp, STATUS_INVALID_PARAMETER);
     }
     AddressToSockaddr(s->localAddr, LocalAddress, s->family);
     return IrpFinish(s->inst, Irp, STATUS_SUCCESS, 0);
@@ -346,7 +355,7 @@ static NTSTATUS WSKAPI
 ListenCloseEntry(PWSK_SOCKET Socket, PIRP Irp)
 {
     if (Irp == nullptr) {
-        KrtReport(2, "WskCloseSocket", "an IRP is required");
+        Finding(nullptr, "WskCloseSocket", STATUS_INVALID_PARAMETER, "an IRP is required");
         return STATUS_INVALID_PARAMETER;
     }
     WskSocketObj* s = SocketFromHandle(Socket, "WskCloseSocket");
@@ -375,9 +384,9 @@ ListenControl(PWSK_SOCKET Socket, WSK_CONTROL_SOCKET_TYPE RequestType, ULONG Con
         InputBuffer != nullptr && InputSize >= sizeof(ULONG) && *static_cast<ULONG*>(InputBuffer) != 0) {
         auto* d = static_cast<const WSK_CLIENT_LISTEN_DISPATCH*>(s->clientDispatch);
         if (d == nullptr || d->WskInspectEvent == nullptr || d->WskAbortEvent == nullptr) {
-            Misuse(s, "WskControlSocket", "SO_CONDITIONAL_ACCEPT needs WskInspectEvent and WskAbortEvent in the "
-                   "socket's WSK_CLIENT_LISTEN_DISPATCH");
-            return Irp ? IrpFinish(s->inst, Irp, STATUS_INVALID_PARAMETER, 0) : STATUS_INVALID_PARAMETER;
+            Finding(s, "WskControlSocket", STATUS_INVALID_PARAMETER, "SO_CONDITIONAL_ACCEPT needs WskInspectEvent "
+                    "and WskAbortEvent in the socket's WSK_CLIENT_LISTEN_DISPATCH");
+            return ControlRefuse(s, Irp, STATUS_INVALID_PARAMETER);
         }
     }
     bool handled;

@@ -357,20 +357,6 @@ Lists()
     return l;
 }
 
-static WskClientObj*
-ClientOf(PWSK_CLIENT client, const char* call)
-{
-    auto* c = static_cast<WskClientObj*>(client);
-    if (c == nullptr || c->magic != kClientMagic) {
-        KrtReport(2, call, "Client %p is not a captured WSK client", client);
-        return nullptr;
-    }
-    if (c->captures == 0) {
-        KrtReport(2, call, "called after WskReleaseProviderNPI released the last capture");
-    }
-    return c;
-}
-
 /* The look-up is over: the client stops counting it (WskDeregister waits for it like for a socket). */
 static void
 LookupDone(WskClientObj* c)
@@ -598,14 +584,13 @@ ParsePort(const std::string& s, int socktype, bool numericOnly, uint16_t& port)
 static bool
 AcceptIrp(WskClientObj*& c, PWSK_CLIENT Client, PIRP Irp, const char* call, NTSTATUS& ret)
 {
-    c = ClientOf(Client, call);
-    KRT_INSTANCE* inst = c ? c->inst : g_KrtCur.Instance;
-    if (!IrpAccept(inst, Irp, call, nullptr)) {
-        ret = STATUS_INVALID_PARAMETER;
+    c = ClientFrom(Client, call);
+    if (c == nullptr) {
+        ret = STATUS_INVALID_HANDLE; /* the IRP untouched, as WskSocket */
         return false;
     }
-    if (c == nullptr) {
-        ret = IrpCompleteNow(Irp, STATUS_INVALID_HANDLE, 0);
+    if (!IrpAccept(c->inst, Irp, call, nullptr)) {
+        ret = STATUS_INVALID_PARAMETER;
         return false;
     }
     if (KeGetCurrentIrql() > PASSIVE_LEVEL) {
@@ -622,7 +607,7 @@ WskGetAddressInfoImpl(PWSK_CLIENT Client, PUNICODE_STRING NodeName, PUNICODE_STR
     const char* call = "WskGetAddressInfo";
     (void)Provider; /* there is one namespace provider: the simulated one */
     if (Irp == nullptr) {
-        KrtReport(2, call, "an IRP is required");
+        Finding(nullptr, call, STATUS_INVALID_PARAMETER, "an IRP is required");
         return STATUS_INVALID_PARAMETER;
     }
     WskClientObj* c;
@@ -645,20 +630,25 @@ WskGetAddressInfoImpl(PWSK_CLIENT Client, PUNICODE_STRING NodeName, PUNICODE_STR
     }
     if (Result == nullptr || (OwningThread != nullptr && OwningProcess == nullptr) ||
         (NodeName == nullptr && ServiceName == nullptr)) {
-        KrtReport(2, call, "Result is required, OwningThread needs OwningProcess, and NodeName or ServiceName "
+        Finding(nullptr, call, STATUS_INVALID_PARAMETER, "Result is required, OwningThread needs OwningProcess, and NodeName or ServiceName "
                   "must be given");
-        return IrpFinish(c->inst, Irp, STATUS_INVALID_PARAMETER, 0);
+        return IrpRefuse(c->inst, Irp, STATUS_INVALID_PARAMETER);
     }
     if (NameSpace != NS_ALL && NameSpace != NS_DNS && NameSpace != NS_TCPIP_LOCAL && NameSpace != NS_TCPIP_HOSTS) {
-        return IrpFinish(c->inst, Irp, STATUS_INVALID_PARAMETER, 0);
+        Finding(nullptr, call, STATUS_INVALID_PARAMETER, "NameSpace %u is not NS_ALL, NS_DNS or NS_TCPIP_*", NameSpace);
+        return IrpRefuse(c->inst, Irp, STATUS_INVALID_PARAMETER);
     }
     if ((l.family != AF_UNSPEC && l.family != AF_INET && l.family != AF_INET6) ||
         (l.socktype != 0 && l.socktype != SOCK_STREAM && l.socktype != SOCK_DGRAM && l.socktype != SOCK_RAW)) {
-        return IrpFinish(c->inst, Irp, STATUS_NOT_SUPPORTED, 0);
+        Finding(nullptr, call, STATUS_NOT_SUPPORTED, "hints family %d / socket type %d are not supported", l.family,
+                l.socktype);
+        return IrpRefuse(c->inst, Irp, STATUS_NOT_SUPPORTED);
     }
     if ((l.socktype == SOCK_STREAM && l.protocol != 0 && l.protocol != IPPROTO_TCP) ||
         (l.socktype == SOCK_DGRAM && l.protocol != 0 && l.protocol != IPPROTO_UDP)) {
-        return IrpFinish(c->inst, Irp, STATUS_INVALID_PARAMETER, 0);
+        Finding(nullptr, call, STATUS_INVALID_PARAMETER, "hints protocol %d does not match socket type %d",
+                l.protocol, l.socktype);
+        return IrpRefuse(c->inst, Irp, STATUS_INVALID_PARAMETER);
     }
     bool nodeAscii = ToAscii(NodeName, l.node);
     std::string service;
@@ -701,7 +691,7 @@ WskGetNameInfoImpl(PWSK_CLIENT Client, PSOCKADDR SockAddr, ULONG SockAddrLength,
 {
     const char* call = "WskGetNameInfo";
     if (Irp == nullptr) {
-        KrtReport(2, call, "an IRP is required");
+        Finding(nullptr, call, STATUS_INVALID_PARAMETER, "an IRP is required");
         return STATUS_INVALID_PARAMETER;
     }
     WskClientObj* c;
@@ -712,15 +702,17 @@ WskGetNameInfoImpl(PWSK_CLIENT Client, PSOCKADDR SockAddr, ULONG SockAddrLength,
     if (SockAddr == nullptr || (NodeName == nullptr && ServiceName == nullptr) ||
         (OwningThread != nullptr && OwningProcess == nullptr) || SockAddrLength > sizeof(SOCKADDR_STORAGE) ||
         (Flags & ~(ULONG)(NI_NOFQDN | NI_NUMERICHOST | NI_NAMEREQD | NI_NUMERICSERV | NI_DGRAM)) != 0) {
-        KrtReport(2, call, "SockAddr and NodeName or ServiceName are required, OwningThread needs OwningProcess, "
+        Finding(nullptr, call, STATUS_INVALID_PARAMETER, "SockAddr and NodeName or ServiceName are required, OwningThread needs OwningProcess, "
                   "SockAddrLength must not exceed SOCKADDR_STORAGE and Flags must be NI_* bits");
-        return IrpFinish(c->inst, Irp, STATUS_INVALID_PARAMETER, 0);
+        return IrpRefuse(c->inst, Irp, STATUS_INVALID_PARAMETER);
     }
     if (SockAddr->sa_family != AF_INET && SockAddr->sa_family != AF_INET6) {
-        return IrpFinish(c->inst, Irp, STATUS_NOT_SUPPORTED, 0);
+        Finding(nullptr, call, STATUS_NOT_SUPPORTED, "address family %u is not supported", SockAddr->sa_family);
+        return IrpRefuse(c->inst, Irp, STATUS_NOT_SUPPORTED);
     }
     if (SockAddrLength < SockaddrLength(SockAddr->sa_family)) {
-        return IrpFinish(c->inst, Irp, STATUS_INVALID_PARAMETER, 0);
+        Finding(nullptr, call, STATUS_INVALID_PARAMETER, "SockAddrLength %u is shorter than the address", SockAddrLength);
+        return IrpRefuse(c->inst, Irp, STATUS_INVALID_PARAMETER);
     }
     Lookup l{};
     l.reverse = true;

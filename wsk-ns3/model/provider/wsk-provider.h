@@ -237,21 +237,38 @@ constexpr uint32_t kSocketClosed = 0x57534B5A; // 'WSKZ'
 bool IrpAccept(KRT_INSTANCE* inst, PIRP irp, const char* call, const void* sock);
 /* Completes now: the caller returns the same status (§8.1.4). */
 NTSTATUS IrpCompleteNow(PIRP irp, NTSTATUS status, ULONG_PTR info);
-/* Finishes a call whose result is known now: completes inline, or (with the provider's "pend all"
- * mode) marks it pending and completes it in a new simulator event; returns what the caller returns. */
+/* Finishes a call whose result is known now, as the node's WskProvider CompletionMode says: windows
+ * marks it pending and completes it in a new simulator event at the same time (the caller returns
+ * STATUS_PENDING), inline completes it now (the caller returns the status), random flips a seeded coin. */
 NTSTATUS IrpFinish(KRT_INSTANCE* inst, PIRP irp, NTSTATUS status, ULONG_PTR info);
+/* The same for a validation failure Windows reports from the call itself (Information 0): completed inline
+ * and returned in windows and inline modes (wsk-api.md §8.1.4, fidelity.md), by the coin in random mode. */
+NTSTATUS IrpRefuse(KRT_INSTANCE* inst, PIRP irp, NTSTATUS status);
+/* For calls whose IRP is optional (WskControlSocket): IrpFinish / IrpRefuse with an IRP, else the status. */
+inline NTSTATUS
+ControlFinish(WskSocketObj* s, PIRP irp, NTSTATUS st, ULONG_PTR info = 0);
+inline NTSTATUS
+ControlRefuse(WskSocketObj* s, PIRP irp, NTSTATUS st);
 /* Marks the IRP pending and cancellable; `queue` identifies where the cancel routine finds it. */
 NTSTATUS IrpPend(WskSocketObj* s, PIRP irp, const char* call, int queue);
 /* Completes a pended IRP from a simulator event, in the driver's context at DISPATCH_LEVEL. */
 void IrpCompleteLater(KRT_INSTANCE* inst, PIRP irp, NTSTATUS status, ULONG_PTR info);
-void SetPendAllMode(bool on);
 
 enum IrpQueue {
     QueueConnect = 1, QueueSend, QueueReceive, QueueAccept, QueueDisconnect, QueueControl, QueueClient,
     QueueReceiveFrom, QueueAddressChange
 };
 
+/* The client object behind PWSK_CLIENT, or NULL: a NULL Client is a finding (STATUS_INVALID_HANDLE, returned
+ * with the IRP untouched), anything else that is not a captured client a driver error. */
+WskClientObj* ClientFrom(PWSK_CLIENT client, const char* call);
+
 /* ---- Diagnostics naming node, socket and call ---- */
+/* A finding: misuse Windows answers with `status`, which the driver gets (counted apart from errors). */
+void Finding(const WskSocketObj* s, const char* call, NTSTATUS status, const char* fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* A driver error: misuse that breaks the API contract (an IRP reused while pending, an indication released
+ * twice, retained indications never released, ...). */
 void Misuse(const WskSocketObj* s, const char* call, const char* fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* ---- WSK_BUF byte movement (wsk-buffer.cc) ---- */
@@ -328,6 +345,18 @@ extern const WSK_PROVIDER_BASIC_DISPATCH g_basicDispatch;
 extern const WSK_PROVIDER_DATAGRAM_DISPATCH g_datagramDispatch;
 /* The cancel routine's part for a pending WskReceiveFrom: true if it was queued (and is now removed). */
 bool DatagramCancelReceive(WskSocketObj* s, PIRP irp);
+
+inline NTSTATUS
+ControlFinish(WskSocketObj* s, PIRP irp, NTSTATUS st, ULONG_PTR info)
+{
+    return irp ? IrpFinish(s->inst, irp, st, info) : st;
+}
+
+inline NTSTATUS
+ControlRefuse(WskSocketObj* s, PIRP irp, NTSTATUS st)
+{
+    return irp ? IrpRefuse(s->inst, irp, st) : st;
+}
 
 } // namespace wsk
 } // namespace ns3

@@ -82,7 +82,7 @@ extern "C" NTSTATUS
 WskRegister(PWSK_CLIENT_NPI WskClientNpi, PWSK_REGISTRATION WskRegistration)
 {
     if (WskClientNpi == nullptr || WskClientNpi->Dispatch == nullptr || WskRegistration == nullptr) {
-        KrtReport(2, "WskRegister", "WskClientNpi, its Dispatch and WskRegistration are required");
+        Finding(nullptr, "WskRegister", STATUS_INVALID_PARAMETER, "WskClientNpi, its Dispatch and WskRegistration are required");
         return STATUS_INVALID_PARAMETER;
     }
     if (g_KrtCur.Instance == nullptr) {
@@ -93,7 +93,7 @@ WskRegister(PWSK_CLIENT_NPI WskClientNpi, PWSK_REGISTRATION WskRegistration)
     }
     auto* old = static_cast<WskClientObj*>(WskRegistration->ReservedRegistrationContext);
     if (old != nullptr && old->magic == kClientMagic && !old->deregistering) {
-        KrtReport(2, "WskRegister", "registration %p is already registered (one WskRegister per block)",
+        Finding(nullptr, "WskRegister", STATUS_INVALID_PARAMETER, "registration %p is already registered (one WskRegister per block)",
                   (void*)WskRegistration);
         return STATUS_INVALID_PARAMETER;
     }
@@ -118,7 +118,7 @@ WskCaptureProviderNPI(PWSK_REGISTRATION WskRegistration, ULONG WaitTimeout, PWSK
         return STATUS_DEVICE_NOT_READY;
     }
     if (WskProviderNpi == nullptr) {
-        KrtReport(2, "WskCaptureProviderNPI", "WskProviderNpi is NULL");
+        Finding(nullptr, "WskCaptureProviderNPI", STATUS_INVALID_PARAMETER, "WskProviderNpi is NULL");
         return STATUS_INVALID_PARAMETER;
     }
     if (WaitTimeout != WSK_NO_WAIT && KeGetCurrentIrql() != PASSIVE_LEVEL) {

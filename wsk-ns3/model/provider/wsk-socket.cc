@@ -403,7 +403,7 @@ EventCallbackOption(WskSocketObj* s, SIZE_T inSize, PVOID in, PIRP irp)
 {
     const char* call = "WskControlSocket(SO_WSK_EVENT_CALLBACK)";
     if (in == nullptr || inSize < sizeof(WSK_EVENT_CALLBACK_CONTROL)) {
-        Misuse(s, call, "input must be a WSK_EVENT_CALLBACK_CONTROL (%zu bytes given)", (size_t)inSize);
+        Finding(s, call, STATUS_INVALID_PARAMETER, "input must be a WSK_EVENT_CALLBACK_CONTROL (%zu bytes given)", (size_t)inSize);
         return STATUS_INVALID_PARAMETER;
     }
     auto* ctl = static_cast<const WSK_EVENT_CALLBACK_CONTROL*>(in);
@@ -412,7 +412,7 @@ EventCallbackOption(WskSocketObj* s, SIZE_T inSize, PVOID in, PIRP irp)
     }
     bool ready = s->kind == SocketKind::Connection ? s->connected : s->bound;
     if (!ready) {
-        Misuse(s, call, "%s", s->kind == SocketKind::Connection ? "callbacks of a connection socket can be enabled only "
+        Finding(s, call, STATUS_INVALID_DEVICE_STATE, "%s", s->kind == SocketKind::Connection ? "callbacks of a connection socket can be enabled only "
                                                                    "after it is connected"
                                                                  : "callbacks can be enabled only after WskBind");
         return STATUS_INVALID_DEVICE_STATE;
@@ -422,19 +422,19 @@ EventCallbackOption(WskSocketObj* s, SIZE_T inSize, PVOID in, PIRP irp)
     if (mask & WSK_EVENT_DISABLE) {
         ULONG bit = mask & ~WSK_EVENT_DISABLE;
         if (bit == 0 || (bit & (bit - 1)) != 0) {
-            Misuse(s, call, "a disable must name exactly one event (mask 0x%08x)", mask);
+            Finding(s, call, STATUS_INVALID_PARAMETER, "a disable must name exactly one event (mask 0x%08x)", mask);
             return STATUS_INVALID_PARAMETER;
         }
         if ((bit & valid) == 0) {
-            Misuse(s, call, "event 0x%x does not exist on this kind of socket", bit);
+            Finding(s, call, STATUS_INVALID_PARAMETER, "event 0x%x does not exist on this kind of socket", bit);
             return STATUS_INVALID_PARAMETER;
         }
         if (s->client->staticEvents & bit) {
-            Misuse(s, call, "event 0x%x was enabled with WSK_SET_STATIC_EVENT_CALLBACKS and cannot be disabled", bit);
+            Finding(s, call, STATUS_INVALID_PARAMETER, "event 0x%x was enabled with WSK_SET_STATIC_EVENT_CALLBACKS and cannot be disabled", bit);
             return STATUS_INVALID_PARAMETER;
         }
         if (s->kind == SocketKind::Listen && bit != WSK_EVENT_ACCEPT) {
-            Misuse(s, call, "connection events enabled on a listening socket cannot be disabled on it");
+            Finding(s, call, STATUS_INVALID_PARAMETER, "connection events enabled on a listening socket cannot be disabled on it");
             return STATUS_INVALID_PARAMETER;
         }
         if (s->inCallback[EventIndex(bit)] > 0) {
@@ -456,15 +456,15 @@ EventCallbackOption(WskSocketObj* s, SIZE_T inSize, PVOID in, PIRP irp)
     }
     NTSTATUS st = STATUS_SUCCESS;
     if (mask == 0 || (mask & ~valid) != 0) {
-        Misuse(s, call, "event mask 0x%08x has events that do not apply to this socket (valid: 0x%08x)", mask, valid);
+        Finding(s, call, STATUS_INVALID_PARAMETER, "event mask 0x%08x has events that do not apply to this socket (valid: 0x%08x)", mask, valid);
         st = STATUS_INVALID_PARAMETER;
     } else if (mask & s->client->staticEvents) {
-        Misuse(s, call, "event mask 0x%08x names events already enabled statically", mask);
+        Finding(s, call, STATUS_INVALID_PARAMETER, "event mask 0x%08x names events already enabled statically", mask);
         st = STATUS_INVALID_PARAMETER;
     } else {
         for (ULONG bit = 1; bit != 0 && st == STATUS_SUCCESS; bit <<= 1) {
             if ((mask & bit) && !CallbackPresent(s, bit)) {
-                Misuse(s, call, "event 0x%x has no callback in the socket's client dispatch table", bit);
+                Finding(s, call, STATUS_INVALID_PARAMETER, "event 0x%x has no callback in the socket's client dispatch table", bit);
                 st = STATUS_INVALID_PARAMETER;
             }
         }
@@ -478,10 +478,7 @@ EventCallbackOption(WskSocketObj* s, SIZE_T inSize, PVOID in, PIRP irp)
             ConnectionOnEventEnabled(s, newly);
         }
     }
-    if (irp != nullptr) {
-        return IrpFinish(s->inst, irp, st, 0);
-    }
-    return st;
+    return NT_SUCCESS(st) ? ControlFinish(s, irp, st) : ControlRefuse(s, irp, st);
 }
 
 static NTSTATUS
@@ -491,19 +488,13 @@ OutputUlong(WskSocketObj* s, ULONG v, SIZE_T outSize, PVOID out, SIZE_T* outRetu
         if (outReturned) {
             *outReturned = sizeof(ULONG);
         }
-        return irp ? IrpFinish(s->inst, irp, STATUS_BUFFER_TOO_SMALL, 0) : STATUS_BUFFER_TOO_SMALL;
+        return ControlFinish(s, irp, STATUS_BUFFER_TOO_SMALL);
     }
     *static_cast<ULONG*>(out) = v;
     if (outReturned) {
         *outReturned = sizeof(ULONG);
     }
-    return irp ? IrpFinish(s->inst, irp, STATUS_SUCCESS, sizeof(ULONG)) : STATUS_SUCCESS;
-}
-
-static NTSTATUS
-Done(WskSocketObj* s, PIRP irp, NTSTATUS st, ULONG_PTR info = 0)
-{
-    return irp ? IrpFinish(s->inst, irp, st, info) : st;
+    return ControlFinish(s, irp, STATUS_SUCCESS, sizeof(ULONG));
 }
 
 /* SIO_ADDRESS_LIST_QUERY: the node's unicast addresses of the socket's family (loopback excluded), as a
@@ -513,11 +504,11 @@ AddressListQuery(WskSocketObj* s, SIZE_T outSize, PVOID out, SIZE_T* outReturned
 {
     const char* call = "WskControlSocket(SIO_ADDRESS_LIST_QUERY)";
     if (irp != nullptr) {
-        Misuse(s, call, "the IRP must be NULL (the output size comes back in *OutputSizeReturned)");
-        return Done(s, irp, STATUS_INVALID_PARAMETER);
+        Finding(s, call, STATUS_INVALID_PARAMETER, "the IRP must be NULL (the output size comes back in *OutputSizeReturned)");
+        return ControlRefuse(s, irp, STATUS_INVALID_PARAMETER);
     }
     if (outReturned == nullptr) {
-        Misuse(s, call, "OutputSizeReturned is required");
+        Finding(s, call, STATUS_INVALID_PARAMETER, "OutputSizeReturned is required");
         return STATUS_INVALID_PARAMETER;
     }
     std::vector<Address> addrs;
@@ -607,66 +598,66 @@ ControlSocketCommon(WskSocketObj* s, WSK_CONTROL_SOCKET_TYPE type, ULONG code, U
         case SO_REUSEADDR:
         case (ULONG)SO_EXCLUSIVEADDRUSE:
             if (!inUlong(v)) {
-                return Done(s, irp, STATUS_INVALID_PARAMETER);
+                return ControlFinish(s, irp, STATUS_INVALID_PARAMETER);
             }
             if (s->bound) {
-                Misuse(s, "WskControlSocket", "SO_REUSEADDR / SO_EXCLUSIVEADDRUSE must be set before WskBind");
-                return Done(s, irp, STATUS_INVALID_DEVICE_STATE);
+                Finding(s, "WskControlSocket", STATUS_INVALID_DEVICE_STATE, "SO_REUSEADDR / SO_EXCLUSIVEADDRUSE must be set before WskBind");
+                return ControlRefuse(s, irp, STATUS_INVALID_DEVICE_STATE);
             }
             if (code == SO_REUSEADDR) {
                 s->reuseAddr = v != 0;
             } else {
                 s->exclusiveAddr = v != 0;
             }
-            return Done(s, irp, STATUS_SUCCESS);
+            return ControlFinish(s, irp, STATUS_SUCCESS);
         case SO_KEEPALIVE:
             if (!inUlong(v)) {
-                return Done(s, irp, STATUS_INVALID_PARAMETER);
+                return ControlFinish(s, irp, STATUS_INVALID_PARAMETER);
             }
             s->keepAlive = v != 0;
-            return Done(s, irp, STATUS_SUCCESS);
+            return ControlFinish(s, irp, STATUS_SUCCESS);
         case SO_RCVBUF:
             if (!inUlong(v) || v == 0) {
-                return Done(s, irp, STATUS_INVALID_PARAMETER);
+                return ControlFinish(s, irp, STATUS_INVALID_PARAMETER);
             }
             s->rcvBuf = v;
             if (s->tcp) {
                 s->tcp->SetBaseRcvBuf(v);
             }
-            return Done(s, irp, STATUS_SUCCESS);
+            return ControlFinish(s, irp, STATUS_SUCCESS);
         case SO_CONDITIONAL_ACCEPT:
             if (s->kind != SocketKind::Listen) {
-                Misuse(s, "WskControlSocket", "SO_CONDITIONAL_ACCEPT applies to listening sockets only");
-                return Done(s, irp, STATUS_INVALID_PARAMETER);
+                Finding(s, "WskControlSocket", STATUS_INVALID_PARAMETER, "SO_CONDITIONAL_ACCEPT applies to listening sockets only");
+                return ControlRefuse(s, irp, STATUS_INVALID_PARAMETER);
             }
             if (s->bound) {
-                Misuse(s, "WskControlSocket", "SO_CONDITIONAL_ACCEPT must be set before WskBind");
-                return Done(s, irp, STATUS_INVALID_DEVICE_STATE);
+                Finding(s, "WskControlSocket", STATUS_INVALID_DEVICE_STATE, "SO_CONDITIONAL_ACCEPT must be set before WskBind");
+                return ControlRefuse(s, irp, STATUS_INVALID_DEVICE_STATE);
             }
             if (!inUlong(v)) {
-                return Done(s, irp, STATUS_INVALID_PARAMETER);
+                return ControlFinish(s, irp, STATUS_INVALID_PARAMETER);
             }
             s->conditionalAccept = v != 0;
-            return Done(s, irp, STATUS_SUCCESS);
+            return ControlFinish(s, irp, STATUS_SUCCESS);
         case SO_SNDBUF:
-            return Done(s, irp, STATUS_NOT_SUPPORTED); /* WSK does no send buffering */
+            return ControlFinish(s, irp, STATUS_NOT_SUPPORTED); /* WSK does no send buffering */
         case SO_WSK_SECURITY:
             if (irp == nullptr) {
-                Misuse(s, "WskControlSocket(SO_WSK_SECURITY)", "an IRP is required");
+                Finding(s, "WskControlSocket(SO_WSK_SECURITY)", STATUS_INVALID_PARAMETER, "an IRP is required");
                 return STATUS_INVALID_PARAMETER;
             }
             if (s->kind == SocketKind::Basic) {
-                return Done(s, irp, STATUS_NOT_SUPPORTED);
+                return ControlFinish(s, irp, STATUS_NOT_SUPPORTED);
             }
             if (s->bound) {
-                Misuse(s, "WskControlSocket(SO_WSK_SECURITY)", "must be set before WskBind");
-                return Done(s, irp, STATUS_INVALID_DEVICE_STATE);
+                Finding(s, "WskControlSocket(SO_WSK_SECURITY)", STATUS_INVALID_DEVICE_STATE, "must be set before WskBind");
+                return ControlRefuse(s, irp, STATUS_INVALID_DEVICE_STATE);
             }
             if (in == nullptr || inSize < sizeof(PVOID)) {
-                return Done(s, irp, STATUS_INVALID_PARAMETER);
+                return ControlFinish(s, irp, STATUS_INVALID_PARAMETER);
             }
             s->security = *static_cast<PVOID*>(in);
-            return Done(s, irp, STATUS_SUCCESS);
+            return ControlFinish(s, irp, STATUS_SUCCESS);
         }
     }
     if (type == WskGetOption && level == SOL_SOCKET) {
@@ -683,37 +674,37 @@ ControlSocketCommon(WskSocketObj* s, WSK_CONTROL_SOCKET_TYPE type, ULONG code, U
             return OutputUlong(s, s->conditionalAccept, outSize, out, outReturned, irp);
         case SO_WSK_SECURITY:
             if (irp == nullptr) {
-                Misuse(s, "WskControlSocket(SO_WSK_SECURITY)", "an IRP is required");
+                Finding(s, "WskControlSocket(SO_WSK_SECURITY)", STATUS_INVALID_PARAMETER, "an IRP is required");
                 return STATUS_INVALID_PARAMETER;
             }
             if (out == nullptr || outSize < sizeof(PVOID)) {
-                return Done(s, irp, STATUS_BUFFER_TOO_SMALL);
+                return ControlFinish(s, irp, STATUS_BUFFER_TOO_SMALL);
             }
             *static_cast<PVOID*>(out) = s->security; /* the cached copy; released with WSK_RELEASE_SD */
-            return Done(s, irp, STATUS_SUCCESS, sizeof(PVOID));
+            return ControlFinish(s, irp, STATUS_SUCCESS, sizeof(PVOID));
         }
     }
     bool tcpKind = s->kind != SocketKind::Datagram && s->kind != SocketKind::Basic;
     if (level == IPPROTO_IPV6 && code == IPV6_V6ONLY && type != WskIoctl) {
         if (s->family != AF_INET6) {
-            Misuse(s, "WskControlSocket(IPV6_V6ONLY)", "the socket is not AF_INET6");
-            return Done(s, irp, STATUS_INVALID_PARAMETER);
+            Finding(s, "WskControlSocket(IPV6_V6ONLY)", STATUS_INVALID_PARAMETER, "the socket is not AF_INET6");
+            return ControlRefuse(s, irp, STATUS_INVALID_PARAMETER);
         }
         if (type == WskGetOption) {
             return OutputUlong(s, s->v6only, outSize, out, outReturned, irp);
         }
         if (!inUlong(v)) {
-            return Done(s, irp, STATUS_INVALID_PARAMETER);
+            return ControlFinish(s, irp, STATUS_INVALID_PARAMETER);
         }
         if (s->bound) {
-            Misuse(s, "WskControlSocket(IPV6_V6ONLY)", "must be set before WskBind");
-            return Done(s, irp, STATUS_INVALID_DEVICE_STATE);
+            Finding(s, "WskControlSocket(IPV6_V6ONLY)", STATUS_INVALID_DEVICE_STATE, "must be set before WskBind");
+            return ControlRefuse(s, irp, STATUS_INVALID_DEVICE_STATE);
         }
         s->v6only = v != 0;
-        return Done(s, irp, STATUS_SUCCESS);
+        return ControlFinish(s, irp, STATUS_SUCCESS);
     }
     if (level == IPPROTO_TCP && code == TCP_NODELAY && type != WskIoctl) {
-        return Done(s, irp, STATUS_NOT_SUPPORTED); /* WSK clients pass WSK_FLAG_NODELAY per send */
+        return ControlFinish(s, irp, STATUS_NOT_SUPPORTED); /* WSK clients pass WSK_FLAG_NODELAY per send */
     }
     if (level == IPPROTO_TCP && tcpKind && type != WskIoctl &&
         (code == TCP_KEEPIDLE || code == TCP_KEEPINTVL || code == TCP_KEEPCNT)) {
@@ -722,10 +713,10 @@ ControlSocketCommon(WskSocketObj* s, WSK_CONTROL_SOCKET_TYPE type, ULONG code, U
             return OutputUlong(s, field, outSize, out, outReturned, irp);
         }
         if (!inUlong(v) || v == 0) {
-            return Done(s, irp, STATUS_INVALID_PARAMETER);
+            return ControlFinish(s, irp, STATUS_INVALID_PARAMETER);
         }
         field = v;
-        return Done(s, irp, STATUS_SUCCESS);
+        return ControlFinish(s, irp, STATUS_SUCCESS);
     }
     if (type == WskIoctl) {
         switch (code) {
@@ -745,25 +736,25 @@ ControlSocketCommon(WskSocketObj* s, WSK_CONTROL_SOCKET_TYPE type, ULONG code, U
         case SIO_WSK_REGISTER_EXTENSION:
             return STATUS_NOT_SUPPORTED;
         case SIO_LOOPBACK_FAST_PATH:
-            return Done(s, irp, STATUS_SUCCESS); /* deprecated; accepted with no effect */
+            return ControlFinish(s, irp, STATUS_SUCCESS); /* deprecated; accepted with no effect */
         case SIO_KEEPALIVE_VALS: {
             if (!tcpKind) {
-                return Done(s, irp, STATUS_NOT_SUPPORTED);
+                return ControlFinish(s, irp, STATUS_NOT_SUPPORTED);
             }
             if (in == nullptr || inSize < sizeof(struct tcp_keepalive)) {
-                return Done(s, irp, STATUS_INVALID_PARAMETER);
+                return ControlFinish(s, irp, STATUS_INVALID_PARAMETER);
             }
             auto* k = static_cast<const struct tcp_keepalive*>(in);
             s->keepAlive = k->onoff != 0;
             s->keepIdle = k->keepalivetime / 1000 ? k->keepalivetime / 1000 : 1;
             s->keepInterval = k->keepaliveinterval / 1000 ? k->keepaliveinterval / 1000 : 1;
-            return Done(s, irp, STATUS_SUCCESS);
+            return ControlFinish(s, irp, STATUS_SUCCESS);
         }
         case SIO_ADDRESS_LIST_QUERY:
             return AddressListQuery(s, outSize, out, outReturned, irp);
         case SIO_ADDRESS_LIST_CHANGE:
             if (irp == nullptr) {
-                Misuse(s, "WskControlSocket(SIO_ADDRESS_LIST_CHANGE)", "an IRP is required");
+                Finding(s, "WskControlSocket(SIO_ADDRESS_LIST_CHANGE)", STATUS_INVALID_PARAMETER, "an IRP is required");
                 return STATUS_INVALID_PARAMETER;
             }
             if (IrpPend(s, irp, "WskControlSocket(SIO_ADDRESS_LIST_CHANGE)", QueueAddressChange) != STATUS_CANCELLED) {
@@ -802,7 +793,7 @@ static NTSTATUS WSKAPI
 BasicClose(PWSK_SOCKET Socket, PIRP Irp)
 {
     if (Irp == nullptr) {
-        KrtReport(2, "WskCloseSocket", "an IRP is required");
+        Finding(nullptr, "WskCloseSocket", STATUS_INVALID_PARAMETER, "an IRP is required");
         return STATUS_INVALID_PARAMETER;
     }
     WskSocketObj* s = SocketFromHandle(Socket, "WskCloseSocket");

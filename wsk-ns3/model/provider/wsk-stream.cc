@@ -20,17 +20,18 @@ StreamTable(const WskSocketObj* s)
 static NTSTATUS
 WrongFlow(WskSocketObj* s, PIRP irp, const char* call, const char* need)
 {
-    Misuse(s, call, "this stream socket %s; %s needs %s", s->kind == SocketKind::Stream ? "is not committed yet"
-                                                          : (s->kind == SocketKind::Listen ? "is a listener"
-                                                                                           : "is connected"),
-           call, need);
+    const char* what = s->kind == SocketKind::Stream ? "is not committed yet"
+                       : (s->kind == SocketKind::Listen ? "is a listener" : "is connected");
     if (irp == nullptr) {
+        Finding(s, call, STATUS_INVALID_PARAMETER, "this stream socket %s; %s needs %s (and an IRP)", what, call,
+                need);
         return STATUS_INVALID_PARAMETER;
     }
     if (!IrpAccept(s->inst, irp, call, s->Handle())) {
         return STATUS_INVALID_PARAMETER;
     }
-    return IrpFinish(s->inst, irp, STATUS_INVALID_DEVICE_STATE, 0);
+    Finding(s, call, STATUS_INVALID_DEVICE_STATE, "this stream socket %s; %s needs %s", what, call, need);
+    return IrpRefuse(s->inst, irp, STATUS_INVALID_DEVICE_STATE);
 }
 
 static void
@@ -91,15 +92,15 @@ StreamListen(PWSK_SOCKET Socket, PIRP Irp)
         return WrongFlow(s, Irp, "WskListen", "an uncommitted stream socket");
     }
     if (Irp == nullptr) {
-        Misuse(s, "WskListen", "an IRP is required");
+        Finding(s, "WskListen", STATUS_INVALID_PARAMETER, "an IRP is required");
         return STATUS_INVALID_PARAMETER;
     }
     if (!IrpAccept(s->inst, Irp, "WskListen", Socket)) {
         return STATUS_INVALID_PARAMETER;
     }
     if (!s->bound || !s->tcp) {
-        Misuse(s, "WskListen", "the stream socket must be bound before WskListen");
-        return IrpFinish(s->inst, Irp, STATUS_INVALID_DEVICE_STATE, 0);
+        Finding(s, "WskListen", STATUS_INVALID_DEVICE_STATE, "the stream socket must be bound before WskListen");
+        return IrpRefuse(s->inst, Irp, STATUS_INVALID_DEVICE_STATE);
     }
     CommitTo(s, SocketKind::Listen);
     return IrpFinish(s->inst, Irp, ListenStart(s), 0);
@@ -176,7 +177,7 @@ StreamRelease(PWSK_SOCKET Socket, PWSK_DATA_INDICATION DataIndication)
 {
     STREAM_SOCKET("WskRelease");
     if (s->kind != SocketKind::Connection) {
-        Misuse(s, "WskRelease", "the stream socket is not connected");
+        Finding(s, "WskRelease", STATUS_INVALID_PARAMETER, "the stream socket is not connected");
         return STATUS_INVALID_PARAMETER;
     }
     return g_connectionDispatch.WskRelease(Socket, DataIndication);
