@@ -58,6 +58,34 @@ case $case in
     "$W" quick --topo two_nodes --driver "node0=$build/drivers/drv_fail_entry.so" --duration 1 --no-out --no-progress
     rc=$?; test $rc = 1 || fail "driver error: exit $rc (expected 1)"
     ;;
+  completion)
+    # the conformance driver over ::1 on a two-node IPv4 topology: 4 deliberate findings, exit 0
+    conf="node0=$build/drivers/drv_conformance.so:Family=23"
+    out=$("$W" quick --topo two_nodes --driver "$conf" --duration 5 --out "$tmp/w" --no-plots --no-progress 2>&1)
+    rc=$?; test $rc = 0 || fail "windows: exit $rc: $out"
+    echo "$out" | grep -qE '^node0 +[^ ]*drv_conformance[^ ]* +1 +1 +0 +4 +4 ' || fail "windows table: $out"
+    grep -q 'RESULT conformance checks=51 failed=0' "$tmp/w/driver.log" || fail "conformance failed (windows)"
+    grep -q '"findings": 4' "$tmp/w/summary.json" || fail "summary findings"
+    grep -q '"WskSocket STATUS_INVALID_HANDLE": 1' "$tmp/w/summary.json" || fail "findings_by_kind"
+    grep -q '"completion": "windows"' "$tmp/w/summary.json" || fail "completion not recorded"
+    # strict: the same findings fail the run
+    "$W" quick --topo two_nodes --driver "$conf" --duration 5 --no-out --no-progress --strict >/dev/null 2>&1
+    rc=$?; test $rc = 1 || fail "strict: exit $rc (expected 1)"
+    # random: reproducible by seed, and the driver still conforms
+    for d in r1 r2; do
+      "$W" quick --topo two_nodes --driver "$conf" --duration 5 --completion random --seed 7 --out "$tmp/$d" \
+        --no-plots --no-progress --quiet || fail "random $d"
+    done
+    # (socket addresses in findings vary with ASLR: compare what the driver observed)
+    diff <(grep CONF "$tmp/r1/driver.log") <(grep CONF "$tmp/r2/driver.log") \
+      || fail "random mode differs between two runs with seed 7"
+    grep -q 'RESULT conformance checks=51 failed=0' "$tmp/r1/driver.log" || fail "conformance failed (random)"
+    test "$(grep -c 'returned=0x00000103' "$tmp/r1/driver.log")" -lt "$(grep -c 'returned=0x00000103' "$tmp/w/driver.log")" \
+      || fail "random mode pended as often as windows mode"
+    msg=$("$W" quick --topo two_nodes --driver "$conf" --completion bogus --no-out 2>&1); rc=$?
+    test $rc = 2 || fail "bogus mode: exit $rc"
+    echo "$msg" | grep -q "completion: 'bogus' is not windows, inline or random" || fail "bogus mode: $msg"
+    ;;
   *) fail "unknown case $case" ;;
 esac
 echo PASS

@@ -70,3 +70,26 @@ def test_driver_error_gives_status_1():
     sim.add_group("bad", "node0", drv)
     r = sim.run()
     assert r.status == 1 and r.summary["groups"]["bad"]["loaded"] == 0
+
+
+def _conformance(**run_args):
+    sim = wskns3.Simulation.from_topology("two_nodes", duration=3, seed=5)
+    sim.add_group("conf", "node0", os.path.join(wskns3.driver_dir(), "drv_conformance.so"), {"Family": 23})
+    return sim.run(**run_args)
+
+
+def test_completion_modes_findings_and_strict():
+    w = _conformance()
+    assert w.ok, w.table + w.log
+    assert w.summary["completion"] == "windows"
+    assert "RESULT conformance checks=51 failed=0" in w.log
+    total, by_kind = w.findings
+    assert total == 4 and by_kind["WskSocket STATUS_INVALID_HANDLE"] == 1
+    inline = _conformance(completion="inline")
+    assert inline.summary["completion"] == "inline" and "failed=0" in inline.log
+    assert inline.log.count("returned=0x00000103") < w.log.count("returned=0x00000103")
+    r1, r2 = _conformance(completion="random"), _conformance(completion="random")
+    conf = lambda r: [l for l in r.log.splitlines() if "CONF " in l]
+    assert conf(r1) == conf(r2) and "failed=0" in r1.log
+    strict = _conformance(completion="windows", strict=True)
+    assert strict.status == 1 and not strict.ok
