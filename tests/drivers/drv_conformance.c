@@ -314,7 +314,7 @@ static VOID StreamSocketCalls(CONF_IRP *c)
     Close(c, s);
 }
 
-/* The rules real code relies on (wsk-api.md 2.2 and 2.5 [OBS]). */
+/* The rules real code relies on, as observed on Windows (wsk-ns3/doc/fidelity.md, "IRP completion"). */
 static VOID Rules(CONF_IRP *c)
 {
     UNICODE_STRING unknown, numeric, service, host, serv;

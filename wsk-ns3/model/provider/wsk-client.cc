@@ -59,7 +59,7 @@ WskSocketImpl(PWSK_CLIENT Client, ADDRESS_FAMILY AddressFamily, USHORT SocketTyp
     }
     WskClientObj* c = ClientFrom(Client, "WskSocket");
     if (c == nullptr) {
-        return STATUS_INVALID_HANDLE; /* returned, the IRP untouched (wsk-api.md 2.2, fidelity.md) */
+        return STATUS_INVALID_HANDLE; /* returned, the IRP untouched (doc/fidelity.md, "IRP completion") */
     }
     if (!IrpAccept(c->inst, Irp, "WskSocket", nullptr)) {
         return STATUS_INVALID_PARAMETER;
@@ -120,7 +120,7 @@ WskSocketConnectImpl(PWSK_CLIENT Client, USHORT SocketType, ULONG Protocol, PSOC
     }
     WskClientObj* c = ClientFrom(Client, "WskSocketConnect");
     if (c == nullptr) {
-        return STATUS_INVALID_HANDLE; /* returned, the IRP untouched (wsk-api.md 2.2, fidelity.md) */
+        return STATUS_INVALID_HANDLE; /* returned, the IRP untouched (doc/fidelity.md, "IRP completion") */
     }
     if (!IrpAccept(c->inst, Irp, "WskSocketConnect", nullptr)) {
         return STATUS_INVALID_PARAMETER;

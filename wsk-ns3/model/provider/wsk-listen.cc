@@ -168,7 +168,7 @@ ListenBind(PWSK_SOCKET Socket, PSOCKADDR LocalAddress, ULONG Flags, PIRP Irp)
     }
     if (s->type == SOCK_DGRAM) {
         /* Windows creates a UDP socket with WSK_FLAG_LISTEN_SOCKET, but its WskBind completes with
-         * STATUS_NOT_IMPLEMENTED (wsk-api.md 2.2; fidelity.md "Completion") */
+         * STATUS_NOT_IMPLEMENTED (doc/fidelity.md, "IRP completion") */
         return IrpFinish(s->inst, Irp, STATUS_NOT_IMPLEMENTED, 0);
     }
     NTSTATUS st = ListenBindTcp(s, LocalAddress, "WskBind");

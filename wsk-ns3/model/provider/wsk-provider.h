@@ -242,7 +242,7 @@ NTSTATUS IrpCompleteNow(PIRP irp, NTSTATUS status, ULONG_PTR info);
  * STATUS_PENDING), inline completes it now (the caller returns the status), random flips a seeded coin. */
 NTSTATUS IrpFinish(KRT_INSTANCE* inst, PIRP irp, NTSTATUS status, ULONG_PTR info);
 /* The same for a validation failure Windows reports from the call itself (Information 0): completed inline
- * and returned in windows and inline modes (wsk-api.md §8.1.4, fidelity.md), by the coin in random mode. */
+ * and returned in windows and inline modes (doc/fidelity.md, "IRP completion"), by the coin in random mode. */
 NTSTATUS IrpRefuse(KRT_INSTANCE* inst, PIRP irp, NTSTATUS status);
 /* For calls whose IRP is optional (WskControlSocket): IrpFinish / IrpRefuse with an IRP, else the status. */
 inline NTSTATUS
