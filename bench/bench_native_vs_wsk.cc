@@ -21,6 +21,7 @@
 
 #include "wsk-driver-app.h"
 #include "wsk-driver-helper.h"
+#include "wsk-provider-object.h"
 
 #include <algorithm>
 #include <chrono>
@@ -253,6 +254,7 @@ main(int argc, char** argv)
     std::string csv;
     std::string dir = WSK_DRIVER_DIR;
     std::string only;
+    std::string completion = "windows";
     for (int i = 1; i < argc; i++) {
         std::string a = argv[i];
         if (a.rfind("--flows=", 0) == 0) {
@@ -271,13 +273,16 @@ main(int argc, char** argv)
             pairs = std::stoul(a.substr(8));
         } else if (a.rfind("--csv=", 0) == 0) {
             csv = a.substr(6);
+        } else if (a.rfind("--completion=", 0) == 0) {
+            completion = a.substr(13); /* the WSK provider's CompletionMode: windows, inline or random */
         } else if (a.rfind("--only=", 0) == 0) {
             only = a.substr(7); /* one variant in this process, for profiling */
         } else if (a != workload) {
             std::fprintf(stderr,
-                         "usage: %s tcp [--flows=N] [--bytes=N] [--pairs=N] [--csv=FILE] [--only=native|wsk]\n"
+                         "usage: %s tcp [--flows=N] [--bytes=N] [--pairs=N] [--csv=FILE] [--only=native|wsk] "
+                         "[--completion=windows|inline|random]\n"
                          "       %s udp [--hosts=N] [--rate=N] [--size=N] [--seconds=N] [--pairs=N] [--csv=FILE] "
-                         "[--only=native|wsk]\n",
+                         "[--only=native|wsk] [--completion=windows|inline|random]\n",
                          argv[0], argv[0]);
             return 2;
         }
@@ -286,6 +291,13 @@ main(int argc, char** argv)
         std::fprintf(stderr, "workload '%s' is not available (known: tcp, udp)\n", workload.c_str());
         return 2;
     }
+    WskProvider::CompletionMode mode;
+    if (!WskProvider::ParseCompletionMode(completion, mode)) {
+        std::fprintf(stderr, "--completion=%s: expected windows, inline or random\n", completion.c_str());
+        return 2;
+    }
+    Config::SetDefault("ns3::WskProvider::CompletionMode", StringValue(completion));
+    std::printf("WSK completion mode: %s\n", completion.c_str());
     bool isUdp = workload == "udp";
     /* the WSK requester's KTIMER period is whole milliseconds: other rates would not match the native interval */
     if (isUdp && (udp.hosts < 2 || udp.rate == 0 || 1000 % udp.rate != 0 || udp.size == 0 || udp.seconds == 0)) {
@@ -351,12 +363,13 @@ main(int argc, char** argv)
     }
     if (!csv.empty()) {
         std::ofstream f(csv);
-        f << (isUdp ? "workload,pair,variant,wall_s,setup_s,events,requests,replies,max_rss_kib,errors\n"
-                    : "workload,pair,variant,wall_s,setup_s,events,bytes,max_rss_kib,errors\n");
+        f << (isUdp ? "workload,completion,pair,variant,wall_s,setup_s,events,requests,replies,max_rss_kib,errors\n"
+                    : "workload,completion,pair,variant,wall_s,setup_s,events,bytes,max_rss_kib,errors\n");
         for (uint32_t p = 0; p < pairs; p++) {
             for (int v = 0; v < 2; v++) {
                 const RunResult& r = v ? wsks[p] : natives[p];
-                f << workload << "," << p + 1 << "," << (v ? "wsk" : "native") << "," << r.wallSeconds << ","
+                f << workload << "," << completion << "," << p + 1 << "," << (v ? "wsk" : "native") << ","
+                  << r.wallSeconds << ","
                   << r.setupSeconds << "," << r.events << ",";
                 if (isUdp) {
                     f << r.sent << ",";
