@@ -90,14 +90,10 @@ ULONG KrtInstanceReportLeaks(KRT_INSTANCE *inst)
     return leaked;
 }
 
-void (*g_KrtInstanceCleanupHook)(KRT_INSTANCE *inst);
-
 void KrtInstanceDestroy(KRT_INSTANCE *inst)
 {
     if (inst == NULL)
         return;
-    if (g_KrtInstanceCleanupHook != NULL)
-        g_KrtInstanceCleanupHook(inst);
     while (!IsListEmpty(&inst->SymbolicLinks))
         free(CONTAINING_RECORD(RemoveHeadList(&inst->SymbolicLinks), KRT_SYMLINK, Link));
     while (!IsListEmpty(&inst->Threads)) {

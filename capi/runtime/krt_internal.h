@@ -132,9 +132,6 @@ void KrtEnter(KRT_INSTANCE *inst, KTHREAD *thread, KIRQL irql, KRT_CONTEXT *save
 void KrtLeave(const KRT_CONTEXT *saved);
 static inline KRT_INSTANCE *KrtCurrentInstance(void) { return g_KrtCur.Instance; }
 
-/* Set by the WSK provider: frees what an instance still owns (sockets, registrations) when it goes. */
-extern void (*g_KrtInstanceCleanupHook)(KRT_INSTANCE *inst);
-
 /* Instance lifetime (host) */
 KRT_INSTANCE *KrtInstanceCreate(ULONG nodeId, const char *driverName, void *host);
 void KrtInstanceDestroy(KRT_INSTANCE *inst);

@@ -54,7 +54,8 @@ WskDriverHelper::Install(NodeContainer nodes) const
 size_t
 WskDriverHelper::NotifyAddressListChange(Ptr<Node> node)
 {
-    return ns3::wsk::NotifyAddressListChange(node->GetId());
+    Ptr<WskProvider> provider = node->GetObject<WskProvider>();
+    return provider ? ns3::wsk::NotifyAddressListChange(provider->State()) : 0;
 }
 
 uint32_t

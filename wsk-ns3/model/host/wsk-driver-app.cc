@@ -2,6 +2,7 @@
 #include "wsk-driver-app.h"
 
 #include "driver-parameters.h"
+#include "wsk-provider-object.h"
 
 #include "ns3/log.h"
 #include "ns3/node.h"
@@ -101,6 +102,13 @@ WskDriverApp::~WskDriverApp()
 void
 WskDriverApp::DoDispose()
 {
+    /* the node's WSK provider frees what this instance still holds (sockets, clients, look-ups) while the
+     * node's stack still exists; the kernel instance itself goes with this object */
+    Ptr<Node> node = GetNode();
+    Ptr<WskProvider> provider = node ? node->GetObject<WskProvider>() : nullptr;
+    if (provider && m_inst != nullptr) {
+        provider->ReleaseInstance(m_inst);
+    }
     Application::DoDispose();
 }
 

@@ -81,6 +81,7 @@ struct DatagramState
     bool declinedStatic = false; // a static callback declined: wait for the next arrival
     bool inUdpRecv = false;
     bool deliverScheduled = false;
+    std::shared_ptr<bool> alive = std::make_shared<bool>(true); /* false once freed: a scheduled delivery skips */
     PIRP closeIrp = nullptr;
     /* IPv6 destination and interface of the node's latest IPv6 arrival (see WatchIpv6) */
     Ptr<Ipv6> rxWatched;
@@ -89,21 +90,12 @@ struct DatagramState
     bool haveLast6 = false;
 };
 
-/* States that exist, so that a scheduled event never touches a freed one. */
-static std::set<DatagramState*>&
-Live()
-{
-    static std::set<DatagramState*> live;
-    return live;
-}
-
 static DatagramState*
 Dg(WskSocketObj* s)
 {
     if (!s->dgram) {
         s->dgram.reset(new DatagramState());
         s->dgram->owner = s;
-        Live().insert(s->dgram.get());
     }
     return s->dgram.get();
 }
@@ -151,7 +143,7 @@ static void UnwatchIpv6(DatagramState* d);
 void
 DatagramStateDeleter::operator()(DatagramState* d) const
 {
-    Live().erase(d);
+    *d->alive = false;
     UnwatchIpv6(d);
     DropUdp(d->udp4, true);
     DropUdp(d->udp6, true);
@@ -473,9 +465,9 @@ Deliver(WskSocketObj* s)
 }
 
 static void
-DeliverEvent(DatagramState* d)
+DeliverEvent(DatagramState* d, std::shared_ptr<bool> alive)
 {
-    if (Live().count(d) == 0) {
+    if (!*alive) {
         return;
     }
     d->deliverScheduled = false;
@@ -491,7 +483,7 @@ ScheduleDeliver(DatagramState* d)
         return;
     }
     d->deliverScheduled = true;
-    Simulator::ScheduleWithContext(d->owner->inst->NodeId, Seconds(0), &DeliverEvent, d);
+    Simulator::ScheduleWithContext(d->owner->inst->NodeId, Seconds(0), &DeliverEvent, d, d->alive);
 }
 
 static void

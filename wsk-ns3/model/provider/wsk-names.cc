@@ -341,20 +341,49 @@ struct Lookup
     PUNICODE_STRING serviceOut = nullptr;
 };
 
-static std::map<uint64_t, Lookup>&
-Pending()
+/* A node's look-ups in progress, and every ADDRINFOEXW list handed out with the blocks it is made of
+ * (freed by WskFreeAddressInfo). */
+struct NameState
 {
-    static std::map<uint64_t, Lookup> p;
-    return p;
-}
-static uint64_t g_nextLookup = 1;
+    std::map<uint64_t, Lookup> pending;
+    uint64_t nextLookup = 1;
+    std::map<PADDRINFOEXW, std::vector<void*>> lists;
+    ~NameState()
+    {
+        for (auto& kv : lists) {
+            for (void* b : kv.second) {
+                std::free(b);
+            }
+        }
+    }
+};
 
-/* Every ADDRINFOEXW list handed out, with the blocks it is made of (freed by WskFreeAddressInfo). */
-static std::map<PADDRINFOEXW, std::vector<void*>>&
-Lists()
+void
+NameStateDeleter::operator()(NameState* n) const
 {
-    static std::map<PADDRINFOEXW, std::vector<void*>> l;
-    return l;
+    delete n;
+}
+
+static NameState&
+Names(KRT_INSTANCE* inst)
+{
+    NodeState& node = StateOf(inst);
+    if (!node.names) {
+        node.names.reset(new NameState());
+    }
+    return *node.names;
+}
+
+static std::map<uint64_t, Lookup>&
+Pending(KRT_INSTANCE* inst)
+{
+    return Names(inst).pending;
+}
+
+static std::map<PADDRINFOEXW, std::vector<void*>>&
+Lists(KRT_INSTANCE* inst)
+{
+    return Names(inst).lists;
 }
 
 /* The look-up is over: the client stops counting it (WskDeregister waits for it like for a socket). */
@@ -370,42 +399,45 @@ static void
 CancelLookup(PDEVICE_OBJECT, PIRP irp)
 {
     IoReleaseCancelSpinLock(irp->CancelIrql);
-    auto it = Pending().find((uint64_t)(ULONG_PTR)irp->Tail.Overlay.DriverContext[0]);
-    if (it == Pending().end() || it->second.irp != irp) {
+    auto& pending = Pending(static_cast<KRT_INSTANCE*>(irp->Tail.Overlay.DriverContext[1]));
+    auto it = pending.find((uint64_t)(ULONG_PTR)irp->Tail.Overlay.DriverContext[0]);
+    if (it == pending.end() || it->second.irp != irp) {
         return; /* already being completed */
     }
     WskClientObj* c = it->second.client;
-    Pending().erase(it);
+    pending.erase(it);
     KrtIrpClearOwned(irp);
     IrpCompleteNow(irp, STATUS_CANCELLED, 0);
     LookupDone(c);
 }
 
-static void CompleteLookup(uint64_t id);
+static void CompleteLookup(KRT_INSTANCE* inst, uint64_t id);
 
 static NTSTATUS
 PendLookup(WskClientObj* c, PIRP irp, Lookup&& l, bool needsService)
 {
-    uint64_t id = g_nextLookup++;
+    NameState& names = Names(c->inst);
+    uint64_t id = names.nextLookup++;
     l.irp = irp;
     l.client = c;
     l.inst = c->inst;
     IoMarkIrpPending(irp);
     irp->Tail.Overlay.DriverContext[0] = (PVOID)(ULONG_PTR)id;
+    irp->Tail.Overlay.DriverContext[1] = c->inst;
     KrtIrpMarkOwned(irp, l.reverse ? "WskGetNameInfo" : "WskGetAddressInfo");
     c->sockets++;
     KeClearEvent(&c->idle);
-    Pending().emplace(id, std::move(l));
+    names.pending.emplace(id, std::move(l));
     IoSetCancelRoutine(irp, &CancelLookup);
     if (irp->Cancel && IoSetCancelRoutine(irp, nullptr) != nullptr) {
-        Pending().erase(id);
+        names.pending.erase(id);
         KrtIrpClearOwned(irp);
         IrpCompleteNow(irp, STATUS_CANCELLED, 0);
         LookupDone(c);
         return STATUS_PENDING;
     }
     Time delay = needsService ? NanoSeconds(g_delayNs) : Seconds(0);
-    Simulator::ScheduleWithContext(c->inst->NodeId, delay, &CompleteLookup, id);
+    Simulator::ScheduleWithContext(c->inst->NodeId, delay, &CompleteLookup, c->inst, id);
     return STATUS_PENDING;
 }
 
@@ -492,7 +524,7 @@ AnswerAddressInfo(const Lookup& l, PADDRINFOEXW& head)
         head->ai_canonname = w;
         blocks.push_back(w);
     }
-    Lists()[head] = std::move(blocks);
+    Lists(l.inst)[head] = std::move(blocks);
     return STATUS_SUCCESS;
 }
 
@@ -526,14 +558,15 @@ AnswerNameInfo(const Lookup& l, std::string& host, std::string& serv)
 }
 
 static void
-CompleteLookup(uint64_t id)
+CompleteLookup(KRT_INSTANCE* inst, uint64_t id)
 {
-    auto it = Pending().find(id);
-    if (it == Pending().end()) {
+    auto& pending = Pending(inst);
+    auto it = pending.find(id);
+    if (it == pending.end()) {
         return; /* cancelled */
     }
     Lookup l = std::move(it->second);
-    Pending().erase(it);
+    pending.erase(it);
     NTSTATUS st;
     {
         /* the answer is written into the driver's memory in its own context (it may be a global) */
@@ -672,8 +705,9 @@ WskFreeAddressInfoImpl(PWSK_CLIENT Client, PADDRINFOEXW AddrInfo)
     if (AddrInfo == nullptr) {
         return;
     }
-    auto it = Lists().find(AddrInfo);
-    if (it == Lists().end()) {
+    auto& lists = Lists(g_KrtCur.Instance);
+    auto it = lists.find(AddrInfo);
+    if (it == lists.end()) {
         KrtReport(2, "WskFreeAddressInfo", "%p is not the head of a list returned by WskGetAddressInfo (freed "
                   "twice?)", (void*)AddrInfo);
         return;
@@ -681,7 +715,7 @@ WskFreeAddressInfoImpl(PWSK_CLIENT Client, PADDRINFOEXW AddrInfo)
     for (void* b : it->second) {
         std::free(b);
     }
-    Lists().erase(it);
+    lists.erase(it);
 }
 
 NTSTATUS WSKAPI

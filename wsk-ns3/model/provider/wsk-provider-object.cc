@@ -1,12 +1,14 @@
 /* wsk-provider-object.cc - the per-node WSK provider object and its completion policy. */
 #include "wsk-provider-object.h"
 
+#include "ns3/abort.h"
 #include "ns3/enum.h"
 #include "ns3/log.h"
 #include "ns3/node.h"
 #include "ns3/rng-seed-manager.h"
 #include "ns3/uinteger.h"
 
+#include "wsk-node-state.h"
 #include "wsk-provider.h"
 
 namespace ns3 {
@@ -46,8 +48,27 @@ WskProvider::WskProvider()
       m_rngSeeded(false),
       m_pended(0),
       m_inline(0),
-      m_nodeId(0)
+      m_nodeId(0),
+      m_state(std::make_unique<wsk::NodeState>())
 {
+}
+
+WskProvider::~WskProvider() = default;
+
+void
+WskProvider::DoDispose()
+{
+    m_state = std::make_unique<wsk::NodeState>(); /* frees what the node's drivers left */
+    Object::DoDispose();
+}
+
+void
+WskProvider::ReleaseInstance(KRT_INSTANCE* inst)
+{
+    m_state->ReleaseInstance(inst);
+    if (inst->Provider == this) {
+        inst->Provider = nullptr;
+    }
 }
 
 void
@@ -124,6 +145,16 @@ WskProvider::Of(KRT_INSTANCE* inst)
     }
     return static_cast<WskProvider*>(inst->Provider);
 }
+
+namespace wsk {
+NodeState&
+StateOf(KRT_INSTANCE* inst)
+{
+    WskProvider* p = WskProvider::Of(inst);
+    NS_ABORT_MSG_IF(p == nullptr, "WSK provider used by a driver instance that is on no node");
+    return p->State();
+}
+} // namespace wsk
 
 bool
 WskProvider::ParseCompletionMode(const std::string& name, CompletionMode& out)

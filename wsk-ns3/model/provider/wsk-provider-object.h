@@ -2,6 +2,9 @@
  * wsk-provider-object.h - the WSK provider of one node, as an ns3::Object aggregated to the Node: the
  * settings that shape how the provider answers its drivers, as TypeId Attributes.
  *
+ * It owns the node's provider state (wsk-node-state.h: bound sockets, open and recently closed sockets per
+ * driver instance, clients, name look-ups), freed by DoDispose with the node.
+ *
  * CompletionMode decides how a request whose result is known when the driver calls finishes:
  *   windows (default): returns STATUS_PENDING and completes the IRP from a simulator event at the same
  *            simulated time, at DISPATCH_LEVEL, as Windows' transport does ("Using IRPs with Winsock Kernel
@@ -16,6 +19,7 @@
 #include "ns3/object.h"
 
 #include <cstdint>
+#include <memory>
 #include <string>
 
 struct KRT_INSTANCE;
@@ -23,6 +27,9 @@ struct KRT_INSTANCE;
 namespace ns3 {
 
 class Node;
+namespace wsk {
+struct NodeState;
+}
 
 class WskProvider : public Object
 {
@@ -35,6 +42,12 @@ class WskProvider : public Object
 
     static TypeId GetTypeId();
     WskProvider();
+    ~WskProvider() override;
+
+    /* The node's provider state (wsk-node-state.h). */
+    wsk::NodeState& State() { return *m_state; }
+    /* A driver instance on this node goes away: what the provider still holds for it is freed. */
+    void ReleaseInstance(KRT_INSTANCE* inst);
 
     CompletionMode GetCompletionMode() const { return m_mode; }
     /* True if a request whose result is known now should pend and complete later. `validationFailure`:
@@ -54,6 +67,7 @@ class WskProvider : public Object
 
   protected:
     void NotifyNewAggregate() override;
+    void DoDispose() override;
 
   private:
     uint64_t NextRandom();
@@ -65,6 +79,7 @@ class WskProvider : public Object
     uint64_t m_pended;
     uint64_t m_inline;
     uint32_t m_nodeId;
+    std::unique_ptr<wsk::NodeState> m_state;
 };
 
 } // namespace ns3

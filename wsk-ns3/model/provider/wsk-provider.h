@@ -9,6 +9,7 @@
 #ifndef WSKNS3_WSK_PROVIDER_H
 #define WSKNS3_WSK_PROVIDER_H
 
+#include "wsk-node-state.h"
 #include "wsk-tcp-socket.h"
 
 #include "ns3/address.h"
@@ -305,7 +306,7 @@ Ptr<Node> NodeOf(const KRT_INSTANCE* inst);
 NTSTATUS CheckBindSharing(WskSocketObj* s, const Address& addr, bool wildcard, uint16_t port);
 void RememberBound(WskSocketObj* s);
 void ClientSocketClosed(WskClientObj* c);
-void ClientsOfInstanceGone(KRT_INSTANCE* inst);
+void ClientsOfInstanceGone(NodeState& node, KRT_INSTANCE* inst);
 
 /* Connection sockets (wsk-connection.cc) */
 extern const WSK_PROVIDER_CONNECTION_DISPATCH g_connectionDispatch;
@@ -328,7 +329,7 @@ NTSTATUS ListenClose(WskSocketObj* s, PIRP irp);
 NTSTATUS ListenStart(WskSocketObj* s);
 /* SIO_ADDRESS_LIST_CHANGE: completes every pending request of the node's sockets (the node's address list
  * changed); returns how many were completed. */
-size_t NotifyAddressListChange(uint32_t nodeId);
+size_t NotifyAddressListChange(NodeState& node);
 /* The ns-3 socket of a listener that serves `peer` (the IPv4 half of a dual-stack listener for IPv4). */
 Ptr<WskTcpSocket> ListenerTcpFor(WskSocketObj* s, const Address& peer);
 

@@ -43,17 +43,10 @@ ProviderReady(const KRT_INSTANCE* inst)
     return node && node->GetObject<TcpL4Protocol>();
 }
 
-static std::set<WskClientObj*>&
-Clients()
-{
-    static std::set<WskClientObj*> c;
-    return c;
-}
-
 void
-ClientsOfInstanceGone(KRT_INSTANCE* inst)
+ClientsOfInstanceGone(NodeState& node, KRT_INSTANCE* inst)
 {
-    auto& all = Clients();
+    auto& all = node.clients;
     for (auto it = all.begin(); it != all.end();) {
         if ((*it)->inst == inst) {
             (*it)->magic = 0;
@@ -105,7 +98,7 @@ WskRegister(PWSK_CLIENT_NPI WskClientNpi, PWSK_REGISTRATION WskRegistration)
     KeInitializeEvent(&c->idle, NotificationEvent, TRUE);
     WskRegistration->ReservedRegistrationState = 1;
     WskRegistration->ReservedRegistrationContext = c;
-    Clients().insert(c);
+    StateOf(c->inst).clients.insert(c);
     WskRegistration->ReservedRegistrationLock = 0;
     return STATUS_SUCCESS;
 }
@@ -208,6 +201,6 @@ WskDeregister(PWSK_REGISTRATION WskRegistration)
     c->magic = 0;
     WskRegistration->ReservedRegistrationContext = nullptr;
     WskRegistration->ReservedRegistrationState = 0;
-    Clients().erase(c);
+    StateOf(c->inst).clients.erase(c);
     delete c;
 }

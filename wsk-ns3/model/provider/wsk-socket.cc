@@ -16,49 +16,6 @@
 namespace ns3 {
 namespace wsk {
 
-/* Every node's sockets, for the address-sharing rules of wsk-api.md §6.5. */
-static std::map<uint32_t, std::list<WskSocketObj*>>&
-BoundSockets()
-{
-    static std::map<uint32_t, std::list<WskSocketObj*>> m;
-    return m;
-}
-
-/* Closed sockets stay readable for a while so that a call on one is diagnosed rather than undefined;
- * open ones are listed so that an instance's leftovers are freed with it. */
-struct SocketRegistry
-{
-    std::deque<WskSocketObj*> quarantine;
-    std::unordered_map<KRT_INSTANCE*, WskSocketObj*> live; // instance -> first of its open sockets
-    ~SocketRegistry()
-    {
-        for (auto* s : quarantine) {
-            delete s;
-        }
-    }
-};
-
-/* Per-instance socket numbering (deterministic, unlike addresses, for result files). */
-static std::map<KRT_INSTANCE*, uint64_t>&
-SocketSerials()
-{
-    static std::map<KRT_INSTANCE*, uint64_t> m;
-    return m;
-}
-
-static SocketRegistry&
-Registry()
-{
-    static SocketRegistry r;
-    return r;
-}
-
-static std::deque<WskSocketObj*>&
-Quarantine()
-{
-    return Registry().quarantine;
-}
-
 void DestroySocketObject(WskSocketObj* s);
 
 static void
@@ -67,13 +24,10 @@ UnlinkLive(WskSocketObj* s)
     if (s->livePrev != nullptr) {
         s->livePrev->liveNext = s->liveNext;
     } else {
-        auto it = Registry().live.find(s->inst);
-        if (it != Registry().live.end() && it->second == s) {
-            if (s->liveNext != nullptr) {
-                it->second = s->liveNext;
-            } else {
-                Registry().live.erase(it);
-            }
+        auto& instances = StateOf(s->inst).instances;
+        auto it = instances.find(s->inst);
+        if (it != instances.end() && it->second.firstLive == s) {
+            it->second.firstLive = s->liveNext;
         }
     }
     if (s->liveNext != nullptr) {
@@ -82,36 +36,52 @@ UnlinkLive(WskSocketObj* s)
     s->livePrev = s->liveNext = nullptr;
 }
 
-/* The instance is going away (simulation destroyed): free every socket it still has. */
+/* Frees a list of open sockets (their instance or their node is going away). */
 static void
-InstanceCleanup(KRT_INSTANCE* inst)
+DestroyLiveList(WskSocketObj* s)
 {
-    auto& r = Registry();
-    auto head = r.live.find(inst);
-    if (head != r.live.end()) {
-        WskSocketObj* s = head->second;
-        r.live.erase(head);
-        auto& bound = BoundSockets()[inst->NodeId];
-        while (s != nullptr) {
-            WskSocketObj* next = s->liveNext;
-            bound.remove(s);
-            DestroySocketObject(s);
-            s = next;
-        }
+    while (s != nullptr) {
+        WskSocketObj* next = s->liveNext;
+        DestroySocketObject(s);
+        s = next;
     }
-    for (auto it = r.quarantine.begin(); it != r.quarantine.end();) {
+}
+
+void
+NodeState::ReleaseInstance(KRT_INSTANCE* inst)
+{
+    auto head = instances.find(inst);
+    if (head != instances.end()) {
+        for (WskSocketObj* s = head->second.firstLive; s != nullptr; s = s->liveNext) {
+            bound.remove(s);
+        }
+        DestroyLiveList(head->second.firstLive);
+        instances.erase(head);
+    }
+    for (auto it = quarantine.begin(); it != quarantine.end();) {
         if ((*it)->inst == inst) {
             delete *it;
-            it = r.quarantine.erase(it);
+            it = quarantine.erase(it);
         } else {
             ++it;
         }
     }
-    ClientsOfInstanceGone(inst);
-    SocketSerials().erase(inst);
+    ClientsOfInstanceGone(*this, inst);
 }
 
-static bool g_cleanupHook = (g_KrtInstanceCleanupHook = &InstanceCleanup, true);
+NodeState::~NodeState()
+{
+    for (auto& kv : instances) {
+        DestroyLiveList(kv.second.firstLive);
+    }
+    for (WskSocketObj* s : quarantine) {
+        delete s;
+    }
+    for (WskClientObj* c : clients) {
+        c->magic = 0;
+        delete c;
+    }
+}
 
 WskSocketObj*
 SocketFromHandle(PWSK_SOCKET h, const char* call)
@@ -176,16 +146,15 @@ NewSocket(WskClientObj* client, SocketKind kind, ADDRESS_FAMILY family, USHORT t
         s->handle.header.Dispatch = &g_basicDispatch;
         break;
     }
-    s->serial = ++SocketSerials()[client->inst];
+    InstanceSockets& mine = StateOf(s->inst).instances[s->inst];
+    s->serial = ++mine.serials;
     client->sockets++;
     client->anySocketCreated = true;
-    WskSocketObj*& first = Registry().live[s->inst];
-    s->liveNext = first;
-    if (first != nullptr) {
-        first->livePrev = s;
+    s->liveNext = mine.firstLive;
+    if (mine.firstLive != nullptr) {
+        mine.firstLive->livePrev = s;
     }
-    first = s;
-    (void)g_cleanupHook;
+    mine.firstLive = s;
     KeClearEvent(&client->idle);
     return s;
 }
@@ -193,8 +162,8 @@ NewSocket(WskClientObj* client, SocketKind kind, ADDRESS_FAMILY family, USHORT t
 void
 ReleaseSocket(WskSocketObj* s)
 {
-    auto& bound = BoundSockets()[s->inst->NodeId];
-    bound.remove(s);
+    NodeState& node = StateOf(s->inst);
+    node.bound.remove(s);
     if (s->tcp) {
         s->tcp->SetOwner(nullptr);
         s->tcp = nullptr;
@@ -214,11 +183,10 @@ ReleaseSocket(WskSocketObj* s)
     if (c != nullptr && c->magic == kClientMagic) {
         ClientSocketClosed(c);
     }
-    auto& q = Quarantine();
-    q.push_back(s);
-    while (q.size() > 4096) {
-        delete q.front();
-        q.pop_front();
+    node.quarantine.push_back(s);
+    while (node.quarantine.size() > NodeState::kQuarantine) {
+        delete node.quarantine.front();
+        node.quarantine.pop_front();
     }
 }
 
@@ -236,7 +204,7 @@ CheckBindSharing(WskSocketObj* s, const Address& addr, bool wildcard, uint16_t p
         {C, D, S, S, D, D}, {U, U, U, U, U, U}, {C, U, C, U, D, U},
     };
     auto opt = [](const WskSocketObj* o) { return o->exclusiveAddr ? 2 : (o->reuseAddr ? 1 : 0); };
-    for (WskSocketObj* o : BoundSockets()[s->inst->NodeId]) {
+    for (WskSocketObj* o : StateOf(s->inst).bound) {
         if (o == s || o->family != s->family || o->kind == SocketKind::Basic) {
             continue;
         }
@@ -287,7 +255,7 @@ CheckBindSharing(WskSocketObj* s, const Address& addr, bool wildcard, uint16_t p
 void
 RememberBound(WskSocketObj* s)
 {
-    BoundSockets()[s->inst->NodeId].push_back(s);
+    StateOf(s->inst).bound.push_back(s);
 }
 
 static DisableState&
@@ -555,15 +523,12 @@ AddressListQuery(WskSocketObj* s, SIZE_T outSize, PVOID out, SIZE_T* outReturned
 }
 
 size_t
-NotifyAddressListChange(uint32_t nodeId)
+NotifyAddressListChange(NodeState& node)
 {
     size_t n = 0;
     std::vector<WskSocketObj*> sockets;
-    for (auto& kv : Registry().live) {
-        if (kv.first->NodeId != nodeId) {
-            continue;
-        }
-        for (WskSocketObj* s = kv.second; s != nullptr; s = s->liveNext) {
+    for (auto& kv : node.instances) {
+        for (WskSocketObj* s = kv.second.firstLive; s != nullptr; s = s->liveNext) {
             sockets.push_back(s);
         }
     }
