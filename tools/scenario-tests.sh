@@ -63,8 +63,8 @@ case $case in
     conf="node0=$build/drivers/drv_conformance.so:Family=23"
     out=$("$W" quick --topo two_nodes --driver "$conf" --duration 5 --out "$tmp/w" --no-plots --no-progress 2>&1)
     rc=$?; test $rc = 0 || fail "windows: exit $rc: $out"
-    echo "$out" | grep -qE '^node0 +[^ ]*drv_conformance[^ ]* +1 +1 +0 +4 +4 ' || fail "windows table: $out"
-    grep -q 'RESULT conformance checks=51 failed=0' "$tmp/w/driver.log" || fail "conformance failed (windows)"
+    echo "$out" | grep -qE '^node0 +[^ ]*drv_conformance[^ ]* +1 +1 +0 +4 +5 ' || fail "windows table: $out"
+    grep -q 'RESULT conformance checks=53 failed=0' "$tmp/w/driver.log" || fail "conformance failed (windows)"
     grep -q '"findings": 4' "$tmp/w/summary.json" || fail "summary findings"
     grep -q '"WskSocket STATUS_INVALID_HANDLE": 1' "$tmp/w/summary.json" || fail "findings_by_kind"
     grep -q '"completion": "windows"' "$tmp/w/summary.json" || fail "completion not recorded"
@@ -79,7 +79,7 @@ case $case in
     # (socket addresses in findings vary with ASLR: compare what the driver observed)
     diff <(grep CONF "$tmp/r1/driver.log") <(grep CONF "$tmp/r2/driver.log") \
       || fail "random mode differs between two runs with seed 7"
-    grep -q 'RESULT conformance checks=51 failed=0' "$tmp/r1/driver.log" || fail "conformance failed (random)"
+    grep -q 'RESULT conformance checks=53 failed=0' "$tmp/r1/driver.log" || fail "conformance failed (random)"
     test "$(grep -c 'returned=0x00000103' "$tmp/r1/driver.log")" -lt "$(grep -c 'returned=0x00000103' "$tmp/w/driver.log")" \
       || fail "random mode pended as often as windows mode"
     msg=$("$W" quick --topo two_nodes --driver "$conf" --completion bogus --no-out 2>&1); rc=$?

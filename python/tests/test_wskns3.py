@@ -82,7 +82,7 @@ def test_completion_modes_findings_and_strict():
     w = _conformance()
     assert w.ok, w.table + w.log
     assert w.summary["completion"] == "windows"
-    assert "RESULT conformance checks=51 failed=0" in w.log
+    assert "RESULT conformance checks=53 failed=0" in w.log
     total, by_kind = w.findings
     assert total == 4 and by_kind["WskSocket STATUS_INVALID_HANDLE"] == 1
     inline = _conformance(completion="inline")

@@ -12,7 +12,7 @@
  * One line per check, parsed by tests/provider/test_conformance.cc:
  *   CONF call=NAME returned=0x... pending_returned=0|1 status=0x... info=N|socket ok=0|1 [why=...]
  * and at the end "RESULT conformance checks=N failed=M".
- * Parameters: Family (2 or 23, default 2).
+ * Parameters: Family (2 or 23, default 2); LeakAddrInfo=1 keeps an ADDRINFOEXW list (reported at unload).
  */
 #include "drv_wsk_common.h"
 
@@ -27,6 +27,7 @@ typedef struct _CONF_IRP {
 
 static WT_WSK g_wsk;
 static ULONG g_family = AF_INET;
+static ULONG g_leakAddrInfo; /* Parameter LeakAddrInfo=1: keep the WskGetAddressInfo result (a leak at unload) */
 static LONG g_checks, g_failed;
 
 static IO_COMPLETION_ROUTINE ConfComplete;
@@ -131,8 +132,9 @@ static VOID Close(CONF_IRP *c, PWSK_SOCKET s)
  * WskDisconnect, the FIN as a zero-byte receive, close. */
 static VOID StreamCalls(CONF_IRP *c)
 {
-    CONF_IRP accept = {0}, recv = {0};
+    CONF_IRP accept = {0}, recv = {0}, echo = {0};
     SOCKADDR_STORAGE local, remote, any, got;
+    ULONGLONG start;
     PWSK_SOCKET listener, client = NULL, server = NULL;
     UCHAR data[100], in[100];
     ULONG rcvbuf = 65536, value = 0;
@@ -195,7 +197,17 @@ static VOID StreamCalls(CONF_IRP *c)
     CONF(&recv, "WskReceiveEx",
          WT_CONN(server)->WskReceiveEx(server, &buf, WSK_FLAG_WAITALL, NULL, NULL, NULL, ConfBegin(&recv)),
          STATUS_SUCCESS, sizeof(in));
+    /* an echo the client acknowledges only with its FIN (it disconnects as soon as the bytes are in): the
+     * server's WskSend completes when that FIN arrives, as TCP processes the ACK field of every segment */
+    buf.Mdl = outMdl;
+    issued = ConfIssued(&echo, "WskSend(acked by FIN)", WT_CONN(server)->WskSend(server, &buf, 0, ConfBegin(&echo)));
+    start = KeQueryInterruptTime();
+    buf.Mdl = inMdl;
+    CONF(&recv, "WskReceive(echo)", WT_CONN(client)->WskReceive(client, &buf, WSK_FLAG_WAITALL, ConfBegin(&recv)),
+         STATUS_SUCCESS, sizeof(in));
     CONF(c, "WskDisconnect", WT_CONN(client)->WskDisconnect(client, NULL, 0, ConfBegin(c)), STATUS_SUCCESS, 0);
+    ConfCheck(&echo, issued, STATUS_SUCCESS, sizeof(data));
+    DbgPrint("RESULT echo_send_completed_after_us=%I64u\n", (KeQueryInterruptTime() - start) / 10);
     CONF(&recv, "WskReceive(after FIN)", WT_CONN(server)->WskReceive(server, &buf, 0, ConfBegin(&recv)),
          STATUS_SUCCESS, 0);
 out:
@@ -206,6 +218,8 @@ out:
         IoFreeIrp(accept.Irp);
     if (recv.Irp != NULL)
         IoFreeIrp(recv.Irp);
+    if (echo.Irp != NULL)
+        IoFreeIrp(echo.Irp);
     IoFreeMdl(outMdl);
     IoFreeMdl(inMdl);
 }
@@ -374,7 +388,8 @@ static VOID Rules(CONF_IRP *c)
              g_wsk.Npi.Dispatch->WskGetNameInfo(g_wsk.Npi.Client, result->ai_addr, (ULONG)result->ai_addrlen, &host,
                                                 &serv, NI_NUMERICHOST | NI_NUMERICSERV, NULL, NULL, ConfBegin(c)),
              STATUS_SUCCESS, 0);
-        g_wsk.Npi.Dispatch->WskFreeAddressInfo(g_wsk.Npi.Client, result);
+        if (!g_leakAddrInfo)
+            g_wsk.Npi.Dispatch->WskFreeAddressInfo(g_wsk.Npi.Client, result);
     }
 }
 
@@ -413,6 +428,7 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
     NTSTATUS status;
     WtOpenParameters(RegistryPath, &key);
     g_family = WtParamDword(key, L"Family", AF_INET);
+    g_leakAddrInfo = WtParamDword(key, L"LeakAddrInfo", 0);
     WtCloseParameters(key);
     DriverObject->DriverUnload = DriverUnload;
     status = PsCreateSystemThread(&thread, THREAD_ALL_ACCESS, NULL, NULL, NULL, ConfThread, NULL);

@@ -66,8 +66,9 @@ static VOID Worker(PVOID ctx)
         d->WskAccept(s, 0, NULL, NULL, NULL, NULL, irp);
         st = Call(irp, &ev, &info);
         a = (PWSK_SOCKET)info;
+        /* an accepted socket is connection-oriented ("WSK_SOCKET structure"): not the listener's stream table */
         DbgPrint("stream: WskAccept 0x%08x same-table=%d\n", st, a != NULL && a->Dispatch == s->Dispatch);
-        PWSK_PROVIDER_STREAM_DISPATCH ad = (PWSK_PROVIDER_STREAM_DISPATCH)a->Dispatch;
+        PWSK_PROVIDER_CONNECTION_DISPATCH ad = (PWSK_PROVIDER_CONNECTION_DISPATCH)a->Dispatch;
         ad->WskReceive(a, &wb, 0, irp);
         st = Call(irp, &ev, &info);
         DbgPrint("stream: WskReceive 0x%08x %Iu bytes '%s'\n", st, info, (char *)buf);

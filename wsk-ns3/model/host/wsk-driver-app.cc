@@ -241,7 +241,7 @@ WskDriverApp::EntryThread(void* p)
     std::snprintf(buf, sizeof buf, "0x%08X", (uint32_t)status);
     self->Fail("DriverEntry of " + self->Describe() + " returned failure status " + buf +
                "; the driver is not loaded (DriverUnload will not be called)");
-    KrtInstanceReportLeaks(self->m_inst);
+    self->ReportLeaks();
 }
 
 void
@@ -252,7 +252,17 @@ WskDriverApp::UnloadThread(void* p)
     self->m_inst->DriverObject.DriverUnload(&self->m_inst->DriverObject);
     self->m_state = UNLOADED;
     self->m_inst->Unloaded = TRUE;
-    KrtInstanceReportLeaks(self->m_inst);
+    self->ReportLeaks();
+}
+
+void
+WskDriverApp::ReportLeaks()
+{
+    KrtInstanceReportLeaks(m_inst);
+    Ptr<WskProvider> provider = GetNode() ? GetNode()->GetObject<WskProvider>() : nullptr;
+    if (provider) {
+        provider->ReportLeaks(m_inst);
+    }
 }
 
 void

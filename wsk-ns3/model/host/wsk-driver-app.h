@@ -73,6 +73,7 @@ class WskDriverApp : public Application, public wsk::InstanceHost
     static void EntryThread(void* self);
     static void UnloadThread(void* self);
     void Fail(const std::string& why);
+    void ReportLeaks(); //!< the kernel's and the WSK provider's leak reports for this instance
 
     std::string m_path;
     std::string m_name;

@@ -70,9 +70,10 @@ OnNewConnection(WskTcpSocket* listenerTcp, Ptr<Socket> sock, const Address&)
                                     IPPROTO_TCP, nullptr, nullptr);
     child->acceptedFromListener = true;
     if (listener->stream) {
-        /* sockets accepted on a stream listener are stream sockets committed to the connection flow */
+        /* a socket accepted on a stream listener is a connection-oriented socket (WSK_PROVIDER_CONNECTION_DISPATCH:
+         * "WSK_SOCKET structure" says WskAccept and WskAcceptEvent give connection-oriented sockets); its
+         * callbacks come from the listener's WSK_CLIENT_STREAM_DISPATCH Connect table */
         child->stream = true;
-        child->handle.header.Dispatch = &g_streamDispatch;
     }
     child->handedToClient = false;
     child->listener = listener;

@@ -343,20 +343,42 @@ struct Lookup
 
 /* A node's look-ups in progress, and every ADDRINFOEXW list handed out with the blocks it is made of
  * (freed by WskFreeAddressInfo). */
+struct AddrInfoList
+{
+    KRT_INSTANCE* inst;       /* the driver instance it was handed to */
+    std::vector<void*> blocks;
+};
+
 struct NameState
 {
     std::map<uint64_t, Lookup> pending;
     uint64_t nextLookup = 1;
-    std::map<PADDRINFOEXW, std::vector<void*>> lists;
+    std::map<PADDRINFOEXW, AddrInfoList> lists;
     ~NameState()
     {
         for (auto& kv : lists) {
-            for (void* b : kv.second) {
+            for (void* b : kv.second.blocks) {
                 std::free(b);
             }
         }
     }
 };
+
+size_t
+ReportNameLeaks(NodeState& node, KRT_INSTANCE* inst)
+{
+    size_t n = 0;
+    if (node.names) {
+        for (auto& kv : node.names->lists) {
+            if (kv.second.inst == inst) {
+                KrtReportFor(inst, 2, "DriverUnload", "the ADDRINFOEXW list %p from WskGetAddressInfo was never "
+                             "freed with WskFreeAddressInfo", (void*)kv.first);
+                n++;
+            }
+        }
+    }
+    return n;
+}
 
 void
 NameStateDeleter::operator()(NameState* n) const
@@ -380,7 +402,7 @@ Pending(KRT_INSTANCE* inst)
     return Names(inst).pending;
 }
 
-static std::map<PADDRINFOEXW, std::vector<void*>>&
+static std::map<PADDRINFOEXW, AddrInfoList>&
 Lists(KRT_INSTANCE* inst)
 {
     return Names(inst).lists;
@@ -524,7 +546,7 @@ AnswerAddressInfo(const Lookup& l, PADDRINFOEXW& head)
         head->ai_canonname = w;
         blocks.push_back(w);
     }
-    Lists(l.inst)[head] = std::move(blocks);
+    Lists(l.inst)[head] = AddrInfoList{l.inst, std::move(blocks)};
     return STATUS_SUCCESS;
 }
 
@@ -712,7 +734,7 @@ WskFreeAddressInfoImpl(PWSK_CLIENT Client, PADDRINFOEXW AddrInfo)
                   "twice?)", (void*)AddrInfo);
         return;
     }
-    for (void* b : it->second) {
+    for (void* b : it->second.blocks) {
         std::free(b);
     }
     lists.erase(it);

@@ -53,6 +53,10 @@ struct NodeState
     void ReleaseInstance(KRT_INSTANCE* inst);
 };
 
+/* Reports (as driver errors) what an unloading instance still holds that it had to free: ADDRINFOEXW
+ * lists never given back to WskFreeAddressInfo. Returns how many. */
+size_t ReportNameLeaks(NodeState& node, KRT_INSTANCE* inst);
+
 /* The provider state of the node a driver instance runs on (its WskProvider is installed on first use). */
 NodeState& StateOf(KRT_INSTANCE* inst);
 

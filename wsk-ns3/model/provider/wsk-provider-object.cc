@@ -62,6 +62,12 @@ WskProvider::DoDispose()
     Object::DoDispose();
 }
 
+size_t
+WskProvider::ReportLeaks(KRT_INSTANCE* inst)
+{
+    return wsk::ReportNameLeaks(*m_state, inst);
+}
+
 void
 WskProvider::ReleaseInstance(KRT_INSTANCE* inst)
 {

@@ -48,6 +48,9 @@ class WskProvider : public Object
     wsk::NodeState& State() { return *m_state; }
     /* A driver instance on this node goes away: what the provider still holds for it is freed. */
     void ReleaseInstance(KRT_INSTANCE* inst);
+    /* An instance unloaded: what it still holds of the provider's that it had to give back is reported as
+     * driver errors (ADDRINFOEXW lists not freed). Returns how many. */
+    size_t ReportLeaks(KRT_INSTANCE* inst);
 
     CompletionMode GetCompletionMode() const { return m_mode; }
     /* True if a request whose result is known now should pend and complete later. `validationFailure`:

@@ -253,6 +253,19 @@ WskTcpSocket::DoForwardUp(Ptr<Packet> packet, const Address& fromAddress, const 
             m_owner->TcpResetReceived();
         }
     }
+    if (m_state == ESTABLISHED && (flags & (TcpHeader::SYN | TcpHeader::RST | TcpHeader::FIN | TcpHeader::ACK)) ==
+                                      (TcpHeader::FIN | TcpHeader::ACK) &&
+        m_txBuffer && h.GetAckNumber() > m_txBuffer->HeadSequence()) {
+        /* ns-3 3.37's ProcessEstablished hands a FIN|ACK to PeerClose without processing its acknowledgment,
+         * so data acknowledged only by the peer's FIN is retransmitted after an RTO and a WskSend waiting
+         * for that acknowledgment stalls (1 s). RFC 793 processes the ACK field of every segment: do that
+         * first, as a pure ACK, then the FIN. */
+        Ptr<Packet> ack = ns3::Create<Packet>();
+        TcpHeader a = h;
+        a.SetFlags(TcpHeader::ACK);
+        ack->AddHeader(a);
+        TcpSocketBase::DoForwardUp(ack, fromAddress, toAddress);
+    }
     TcpSocketBase::DoForwardUp(packet, fromAddress, toAddress);
     if (before == SYN_RCVD && m_state == CLOSED && m_owner == nullptr && m_listener != nullptr &&
         m_listener->m_owner != nullptr) {
