@@ -93,3 +93,21 @@ def test_completion_modes_findings_and_strict():
     assert conf(r1) == conf(r2) and "failed=0" in r1.log
     strict = _conformance(completion="windows", strict=True)
     assert strict.status == 1 and not strict.ok
+
+
+def test_two_simulations_side_by_side_keep_their_own_scenarios():
+    a = wskns3.Simulation.from_topology("two_nodes", duration=1, seed=1)
+    a.add_group("server", "node1", "scn_echo_server", {"Port": 5000})
+    a.add_group("client", "node0", "scn_echo_client", {"Server": "${server_ip}", "Port": 5000, "Count": 2}, start=0.1)
+    b = wskns3.Simulation.from_topology("dumbbell:3", duration=1, seed=2)
+    b.add_group("server", "right", "scn_echo_server", {"Port": 6000})
+    b.add_group("client", "left", "scn_echo_client",
+                {"Server": "${server_ip@index}", "Port": 6000, "Count": 3}, start=0.1)
+    ra = a.run()
+    rb = b.run()
+    ra2 = a.run()
+    assert ra.ok and rb.ok and ra2.ok, ra.table + rb.table
+    assert ra.nodes == 2 and rb.nodes == 8 and ra2.nodes == 2
+    assert [r["rounds"] for r in ra.results("client")] == [2]
+    assert [r["rounds"] for r in rb.results("client")] == [3, 3, 3]
+    assert ra.summary_json == ra2.summary_json  # a's second run is a's, untouched by b

@@ -12,8 +12,9 @@ A thin layer (Debian's python3-cffi, ABI mode) over libwskns3's C API (wsk-ns3/h
     print(result.summary["groups"]["client"]["result_fields"]["verified"])
 
 libwskns3.so is found through $WSKNS3_LIB, else ../build/libwskns3.so next to this package. It is opened
-with RTLD_GLOBAL because the drivers resolve their kernel imports (Ke*, Io*, Wsk*) from it. ns-3 has one
-simulator per process: run one Simulation at a time.
+with RTLD_GLOBAL because the drivers resolve their kernel imports (Ke*, Io*, Wsk*) from it. Each Simulation
+has its own scenario and results (several can be built side by side); run() builds, runs and destroys its
+ns-3 simulation, so runs happen one after the other.
 """
 import json
 import os
@@ -23,31 +24,38 @@ from cffi import FFI
 __all__ = ["Simulation", "Result", "WskNs3Error", "library_path", "driver_dir", "version"]
 
 _CDEF = """
+typedef struct wskns3_sim wskns3_sim;
 const char* wskns3_version(void);
-const char* wskns3_last_error(void);
-int wskns3_set_driver_dir(const char* dir);
-const char* wskns3_driver_dir(void);
-void wskns3_reset(void);
-int wskns3_load_scenario(const char* path, const char* const* overrides, int count);
-int wskns3_load_scenario_text(const char* yaml, const char* name, const char* const* overrides, int count);
-int wskns3_new_topology(const char* topo, double duration_s, unsigned seed);
-int wskns3_add_group(const char* name, const char* nodes, const char* driver, const char* parameters, double start_s);
-int wskns3_set(const char* key_equals_value);
-int wskns3_run(const char* out_dir, int progress);
-const char* wskns3_summary_json(void);
-const char* wskns3_latency_csv(void);
-const char* wskns3_results_csv(void);
-const char* wskns3_log(void);
-const char* wskns3_summary_table(void);
-const char* wskns3_out_dir(void);
-unsigned wskns3_driver_errors(void);
-unsigned wskns3_node_count(void);
-const char* wskns3_scenario_source(void);
+wskns3_sim* wskns3_new(void);
+void wskns3_free(wskns3_sim* sim);
+const char* wskns3_last_error(wskns3_sim* sim);
+int wskns3_set_driver_dir(wskns3_sim* sim, const char* dir);
+const char* wskns3_driver_dir(wskns3_sim* sim);
+void wskns3_reset(wskns3_sim* sim);
+int wskns3_load_scenario(wskns3_sim* sim, const char* path, const char* const* overrides, int count);
+int wskns3_load_scenario_text(wskns3_sim* sim, const char* yaml, const char* name, const char* const* overrides,
+                              int count);
+int wskns3_new_topology(wskns3_sim* sim, const char* topo, double duration_s, unsigned seed);
+int wskns3_add_group(wskns3_sim* sim, const char* name, const char* nodes, const char* driver, const char* parameters,
+                     double start_s);
+int wskns3_set(wskns3_sim* sim, const char* key_equals_value);
+int wskns3_run(wskns3_sim* sim, const char* out_dir, int progress);
+const char* wskns3_summary_json(wskns3_sim* sim);
+const char* wskns3_latency_csv(wskns3_sim* sim);
+const char* wskns3_results_csv(wskns3_sim* sim);
+const char* wskns3_log(wskns3_sim* sim);
+const char* wskns3_summary_table(wskns3_sim* sim);
+const char* wskns3_out_dir(wskns3_sim* sim);
+unsigned wskns3_driver_errors(wskns3_sim* sim);
+unsigned wskns3_findings(wskns3_sim* sim);
+unsigned wskns3_node_count(wskns3_sim* sim);
+const char* wskns3_scenario_source(wskns3_sim* sim);
 """
 
 _ffi = FFI()
 _ffi.cdef(_CDEF)
 _lib = None
+_driver_dir = None  # set by driver_dir(path): applies to Simulations created afterwards
 
 
 class WskNs3Error(Exception):
@@ -76,9 +84,9 @@ def _s(p):
     return _ffi.string(p).decode("utf-8", "replace") if p != _ffi.NULL else ""
 
 
-def _check(rc):
+def _check(sim, rc):
     if rc != 0:
-        raise WskNs3Error(_s(_load().wskns3_last_error()))
+        raise WskNs3Error(_s(_load().wskns3_last_error(sim)))
 
 
 def version():
@@ -86,11 +94,16 @@ def version():
 
 
 def driver_dir(new=None):
-    """The directory driver names resolve in (default <build>/drivers); set it with driver_dir(path)."""
+    """The directory driver names resolve in (default <build>/drivers); driver_dir(path) sets it for the
+    Simulations created afterwards."""
+    global _driver_dir
     lib = _load()
     if new is not None:
-        lib.wskns3_set_driver_dir(os.fspath(new).encode())
-    return _s(lib.wskns3_driver_dir())
+        _driver_dir = os.fspath(new)
+    sim = _ffi.gc(lib.wskns3_new(), lib.wskns3_free)
+    if _driver_dir is not None:
+        lib.wskns3_set_driver_dir(sim, _driver_dir.encode())
+    return _s(lib.wskns3_driver_dir(sim))
 
 
 def _overrides(sets):
@@ -104,18 +117,18 @@ def _overrides(sets):
 class Result:
     """What a run produced: exit status, summary (parsed summary.json), CSV texts, log, table."""
 
-    def __init__(self, status):
+    def __init__(self, sim, status):
         lib = _load()
         self.status = status  # 0 ok, 1 driver errors, failed expectations, or findings when strict
-        self.summary_json = _s(lib.wskns3_summary_json())
+        self.summary_json = _s(lib.wskns3_summary_json(sim))
         self.summary = json.loads(self.summary_json) if self.summary_json else {}
-        self.latency_csv = _s(lib.wskns3_latency_csv())
-        self.results_csv = _s(lib.wskns3_results_csv())
-        self.log = _s(lib.wskns3_log())
-        self.table = _s(lib.wskns3_summary_table())
-        self.out_dir = _s(lib.wskns3_out_dir()) or None
-        self.driver_errors = lib.wskns3_driver_errors()
-        self.nodes = lib.wskns3_node_count()
+        self.latency_csv = _s(lib.wskns3_latency_csv(sim))
+        self.results_csv = _s(lib.wskns3_results_csv(sim))
+        self.log = _s(lib.wskns3_log(sim))
+        self.table = _s(lib.wskns3_summary_table(sim))
+        self.out_dir = _s(lib.wskns3_out_dir(sim)) or None
+        self.driver_errors = lib.wskns3_driver_errors(sim)
+        self.nodes = lib.wskns3_node_count(sim)
 
     @property
     def ok(self):
@@ -143,27 +156,30 @@ class Simulation:
     """One scenario: from a YAML file or text, or built from a topology string and groups."""
 
     def __init__(self):
-        _load()
+        lib = _load()
+        self._sim = _ffi.gc(lib.wskns3_new(), lib.wskns3_free)
+        if _driver_dir is not None:
+            lib.wskns3_set_driver_dir(self._sim, _driver_dir.encode())
 
     @classmethod
     def from_file(cls, path, sets=None):
         sim = cls()
         arr, n, _keep = _overrides(sets)
-        _check(_load().wskns3_load_scenario(os.fspath(path).encode(), arr, n))
+        _check(sim._sim, _load().wskns3_load_scenario(sim._sim, os.fspath(path).encode(), arr, n))
         return sim
 
     @classmethod
     def from_yaml(cls, text, name="<python>", sets=None):
         sim = cls()
         arr, n, _keep = _overrides(sets)
-        _check(_load().wskns3_load_scenario_text(text.encode(), name.encode(), arr, n))
+        _check(sim._sim, _load().wskns3_load_scenario_text(sim._sim, text.encode(), name.encode(), arr, n))
         return sim
 
     @classmethod
     def from_topology(cls, topo, duration=10.0, seed=1):
         """topo: "two_nodes", "dumbbell:N", "star:N", "tree:D,F", "fat_tree:K", "grid:R,C", "file:FMT:PATH"."""
         sim = cls()
-        _check(_load().wskns3_new_topology(topo.encode(), float(duration), int(seed)))
+        _check(sim._sim, _load().wskns3_new_topology(sim._sim, topo.encode(), float(duration), int(seed)))
         return sim
 
     def add_group(self, name, nodes, driver, parameters=None, start=0.0):
@@ -171,13 +187,13 @@ class Simulation:
         parameters: dict (registry values; "${server_ip}" etc. substituted)."""
         if isinstance(parameters, dict):
             parameters = ";".join("%s=%s" % (k, v) for k, v in parameters.items())
-        _check(_load().wskns3_add_group(name.encode(), nodes.encode(), os.fspath(driver).encode(),
-                                        (parameters or "").encode(), float(start)))
+        _check(self._sim, _load().wskns3_add_group(self._sim, name.encode(), nodes.encode(), os.fspath(driver).encode(),
+                                                   (parameters or "").encode(), float(start)))
         return self
 
     def set(self, key, value):
         """Override a scenario field, e.g. set("latency.preset", "typical")."""
-        _check(_load().wskns3_set(("%s=%s" % (key, value)).encode()))
+        _check(self._sim, _load().wskns3_set(self._sim, ("%s=%s" % (key, value)).encode()))
         return self
 
     def run(self, out=None, progress=False, completion=None, strict=None):
@@ -188,12 +204,12 @@ class Simulation:
             self.set("completion", completion)
         if strict is not None:
             self.set("strict", "true" if strict else "false")
-        rc = lib.wskns3_run(os.fspath(out).encode() if out else _ffi.NULL, 1 if progress else 0)
+        rc = lib.wskns3_run(self._sim, os.fspath(out).encode() if out else _ffi.NULL, 1 if progress else 0)
         if rc == 2:
-            raise WskNs3Error(_s(lib.wskns3_last_error()))
-        return Result(rc)
+            raise WskNs3Error(_s(lib.wskns3_last_error(self._sim)))
+        return Result(self._sim, rc)
 
     @property
     def source(self):
         """The YAML the scenario was built from (or the file path)."""
-        return _s(_load().wskns3_scenario_source())
+        return _s(_load().wskns3_scenario_source(self._sim))

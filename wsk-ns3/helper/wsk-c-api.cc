@@ -12,7 +12,11 @@ using namespace ns3::wsk;
 
 namespace {
 
-struct CApiState
+} // namespace
+
+/* One simulation as the C API sees it: what to load, overrides, and the last run's results. Each handle is
+ * independent; the ns-3 simulator itself runs one at a time (wskns3_run builds, runs and destroys it). */
+struct wskns3_sim
 {
     std::string error;
     std::string driverDir;
@@ -32,46 +36,43 @@ struct CApiState
     std::string sourceText;
 };
 
-CApiState&
-S()
-{
-    static CApiState s;
-    return s;
-}
+namespace {
+
+using CApiState = wskns3_sim;
 
 int
-Fail(const std::string& why)
+Fail(wskns3_sim* s, const std::string& why)
 {
-    S().error = why;
+    s->error = why;
     return -1;
 }
 
 const std::string&
-DriverDir()
+DriverDir(wskns3_sim* s)
 {
-    if (S().driverDir.empty()) {
-        S().driverDir = LibraryDirectory() + "/drivers";
+    if (s->driverDir.empty()) {
+        s->driverDir = LibraryDirectory() + "/drivers";
     }
-    return S().driverDir;
+    return s->driverDir;
 }
 
 /* Builds the spec from whatever was given; false + error on bad input. */
 bool
-Resolve(ScenarioSpec* spec)
+Resolve(wskns3_sim* sim, ScenarioSpec* spec)
 {
-    CApiState& s = S();
+    CApiState& s = *sim;
     ScenarioError err;
     bool ok = false;
     switch (s.source) {
     case CApiState::None:
-        S().error = "no scenario: call wskns3_load_scenario or wskns3_new_topology first";
+        s.error = "no scenario: call wskns3_load_scenario or wskns3_new_topology first";
         return false;
     case CApiState::File:
-        ok = LoadScenarioFile(s.file, s.overrides, DriverDir(), spec, &err);
+        ok = LoadScenarioFile(s.file, s.overrides, DriverDir(sim), spec, &err);
         s.sourceText = s.file;
         break;
     case CApiState::Text:
-        ok = LoadScenarioText(s.text, s.name, s.overrides, DriverDir(), spec, &err);
+        ok = LoadScenarioText(s.text, s.name, s.overrides, DriverDir(sim), spec, &err);
         s.sourceText = s.text;
         break;
     case CApiState::Built: {
@@ -94,7 +95,7 @@ Resolve(ScenarioSpec* spec)
                 }
                 if (!kv.empty()) {
                     if (eq == std::string::npos || eq == 0) {
-                        S().error = "group " + gp.first + ": parameter '" + kv + "' is not Name=Value";
+                        s.error = "group " + gp.first + ": parameter '" + kv + "' is not Name=Value";
                         return false;
                     }
                     /* quote the value so YAML keeps it a string */
@@ -115,12 +116,12 @@ Resolve(ScenarioSpec* spec)
         for (auto& o : s.overrides) {
             over.push_back(o);
         }
-        ok = BuildQuickScenario(s.topo, drivers, s.duration, over, DriverDir(), spec, &err, &s.sourceText);
+        ok = BuildQuickScenario(s.topo, drivers, s.duration, over, DriverDir(sim), spec, &err, &s.sourceText);
         break;
     }
     }
     if (!ok) {
-        S().error = err.message;
+        s.error = err.message;
     }
     return ok;
 }
@@ -135,194 +136,208 @@ wskns3_version(void)
     return "wsk-ns3 0.1";
 }
 
-const char*
-wskns3_last_error(void)
+wskns3_sim*
+wskns3_new(void)
 {
-    return S().error.c_str();
-}
-
-int
-wskns3_set_driver_dir(const char* dir)
-{
-    S().driverDir = dir ? dir : "";
-    return 0;
-}
-
-const char*
-wskns3_driver_dir(void)
-{
-    return DriverDir().c_str();
+    return new wskns3_sim();
 }
 
 void
-wskns3_reset(void)
+wskns3_free(wskns3_sim* sim)
 {
-    std::string dir = S().driverDir;
-    S() = CApiState();
-    S().driverDir = dir;
+    delete sim;
+}
+
+const char*
+wskns3_last_error(wskns3_sim* sim)
+{
+    return sim->error.c_str();
 }
 
 int
-wskns3_load_scenario(const char* path, const char* const* overrides, int count)
+wskns3_set_driver_dir(wskns3_sim* sim, const char* dir)
 {
-    wskns3_reset();
-    CApiState& s = S();
-    s.source = CApiState::File;
-    s.file = path ? path : "";
+    sim->driverDir = dir ? dir : "";
+    return 0;
+}
+
+const char*
+wskns3_driver_dir(wskns3_sim* sim)
+{
+    return DriverDir(sim).c_str();
+}
+
+void
+wskns3_reset(wskns3_sim* sim)
+{
+    std::string dir = sim->driverDir;
+    *sim = wskns3_sim();
+    sim->driverDir = dir;
+}
+
+int
+wskns3_load_scenario(wskns3_sim* sim, const char* path, const char* const* overrides, int count)
+{
+    wskns3_reset(sim);
+    sim->source = CApiState::File;
+    sim->file = path ? path : "";
     for (int i = 0; i < count; i++) {
-        s.overrides.emplace_back(overrides[i]);
+        sim->overrides.emplace_back(overrides[i]);
     }
     ScenarioSpec spec;
-    return Resolve(&spec) ? 0 : -1;
+    return Resolve(sim, &spec) ? 0 : -1;
 }
 
 int
-wskns3_load_scenario_text(const char* yaml, const char* name, const char* const* overrides, int count)
+wskns3_load_scenario_text(wskns3_sim* sim, const char* yaml, const char* name, const char* const* overrides, int count)
 {
-    wskns3_reset();
-    CApiState& s = S();
-    s.source = CApiState::Text;
-    s.text = yaml ? yaml : "";
-    s.name = name && *name ? name : "<text>";
+    wskns3_reset(sim);
+    sim->source = CApiState::Text;
+    sim->text = yaml ? yaml : "";
+    sim->name = name && *name ? name : "<text>";
     for (int i = 0; i < count; i++) {
-        s.overrides.emplace_back(overrides[i]);
+        sim->overrides.emplace_back(overrides[i]);
     }
     ScenarioSpec spec;
-    return Resolve(&spec) ? 0 : -1;
+    return Resolve(sim, &spec) ? 0 : -1;
 }
 
 int
-wskns3_new_topology(const char* topo, double duration_s, unsigned seed)
+wskns3_new_topology(wskns3_sim* sim, const char* topo, double duration_s, unsigned seed)
 {
-    wskns3_reset();
-    CApiState& s = S();
+    wskns3_reset(sim);
     if (!topo || !*topo) {
-        return Fail("wskns3_new_topology: empty topology");
+        return Fail(sim, "wskns3_new_topology: empty topology");
     }
     if (!(duration_s > 0)) {
-        return Fail("wskns3_new_topology: the duration must be positive");
+        return Fail(sim, "wskns3_new_topology: the duration must be positive");
     }
     if (seed == 0) {
-        return Fail("wskns3_new_topology: the seed must be 1 or more");
+        return Fail(sim, "wskns3_new_topology: the seed must be 1 or more");
     }
-    s.source = CApiState::Built;
-    s.topo = topo;
-    s.duration = duration_s;
-    s.seed = seed;
+    sim->source = CApiState::Built;
+    sim->topo = topo;
+    sim->duration = duration_s;
+    sim->seed = seed;
     return 0;
 }
 
 int
-wskns3_add_group(const char* name, const char* nodes, const char* driver, const char* parameters, double start_s)
+wskns3_add_group(wskns3_sim* sim, const char* name, const char* nodes, const char* driver, const char* parameters,
+                 double start_s)
 {
-    CApiState& s = S();
-    if (s.source != CApiState::Built) {
-        return Fail("wskns3_add_group: call wskns3_new_topology first (scenario files name their groups)");
+    if (sim->source != CApiState::Built) {
+        return Fail(sim, "wskns3_add_group: call wskns3_new_topology first (scenario files name their groups)");
     }
     if (!name || !*name || !nodes || !*nodes || !driver || !*driver) {
-        return Fail("wskns3_add_group: name, nodes and driver are required");
+        return Fail(sim, "wskns3_add_group: name, nodes and driver are required");
     }
-    s.groups.push_back(std::string(name) + "@" + nodes + "=" + driver);
+    sim->groups.push_back(std::string(name) + "@" + nodes + "=" + driver);
     if (parameters && *parameters) {
-        s.groupParams.emplace_back(name, parameters);
+        sim->groupParams.emplace_back(name, parameters);
     }
     if (start_s > 0) {
-        s.groupStart.emplace_back(name, start_s);
+        sim->groupStart.emplace_back(name, start_s);
     }
     return 0;
 }
 
 int
-wskns3_set(const char* kv)
+wskns3_set(wskns3_sim* sim, const char* kv)
 {
     if (!kv || !*kv) {
-        return Fail("wskns3_set: empty override");
+        return Fail(sim, "wskns3_set: empty override");
     }
-    S().overrides.emplace_back(kv);
-    if (S().source == CApiState::Built && S().groups.empty()) {
+    sim->overrides.emplace_back(kv);
+    if (sim->source == CApiState::Built && sim->groups.empty()) {
         return 0; // validated when groups exist
     }
     ScenarioSpec spec;
-    if (!Resolve(&spec)) {
-        S().overrides.pop_back();
+    if (!Resolve(sim, &spec)) {
+        sim->overrides.pop_back();
         return -1;
     }
     return 0;
 }
 
 int
-wskns3_run(const char* out_dir, int progress)
+wskns3_run(wskns3_sim* sim, const char* out_dir, int progress)
 {
-    CApiState& s = S();
     ScenarioSpec spec;
-    if (!Resolve(&spec)) {
+    if (!Resolve(sim, &spec)) {
         return 2;
     }
     RunOptions opt;
     opt.outDir = out_dir ? out_dir : "";
     opt.progress = progress != 0;
     opt.plotScript = LibraryDirectory() + "/wsk_plot.py";
-    s.last = RunScenario(spec, opt);
-    s.table = FormatSummaryTable(s.last);
-    if (!s.last.error.empty()) {
-        s.error = s.last.error;
+    sim->last = RunScenario(spec, opt);
+    sim->table = FormatSummaryTable(sim->last);
+    if (!sim->last.error.empty()) {
+        sim->error = sim->last.error;
         return 2;
     }
-    return s.last.ok ? 0 : 1;
+    return sim->last.ok ? 0 : 1;
 }
 
 const char*
-wskns3_summary_json(void)
+wskns3_summary_json(wskns3_sim* sim)
 {
-    return S().last.summaryJson.c_str();
+    return sim->last.summaryJson.c_str();
 }
 
 const char*
-wskns3_latency_csv(void)
+wskns3_latency_csv(wskns3_sim* sim)
 {
-    return S().last.latencyCsv.c_str();
+    return sim->last.latencyCsv.c_str();
 }
 
 const char*
-wskns3_results_csv(void)
+wskns3_results_csv(wskns3_sim* sim)
 {
-    return S().last.resultsCsv.c_str();
+    return sim->last.resultsCsv.c_str();
 }
 
 const char*
-wskns3_log(void)
+wskns3_log(wskns3_sim* sim)
 {
-    return S().last.log.c_str();
+    return sim->last.log.c_str();
 }
 
 const char*
-wskns3_summary_table(void)
+wskns3_summary_table(wskns3_sim* sim)
 {
-    return S().table.c_str();
+    return sim->table.c_str();
 }
 
 const char*
-wskns3_out_dir(void)
+wskns3_out_dir(wskns3_sim* sim)
 {
-    return S().last.outDir.c_str();
+    return sim->last.outDir.c_str();
 }
 
 unsigned
-wskns3_driver_errors(void)
+wskns3_driver_errors(wskns3_sim* sim)
 {
-    return S().last.driverErrors;
+    return sim->last.driverErrors;
 }
 
 unsigned
-wskns3_node_count(void)
+wskns3_findings(wskns3_sim* sim)
 {
-    return S().last.nodes;
+    return sim->last.findings;
+}
+
+unsigned
+wskns3_node_count(wskns3_sim* sim)
+{
+    return sim->last.nodes;
 }
 
 const char*
-wskns3_scenario_source(void)
+wskns3_scenario_source(wskns3_sim* sim)
 {
-    return S().sourceText.c_str();
+    return sim->sourceText.c_str();
 }
 
 } // extern "C"

@@ -2,6 +2,7 @@
  * kernel-host.cc - the simulator side of krt_host.h: simulated time, events with a node's context,
  * coroutine scheduling for simulated kernel threads, logging and bug checks.
  */
+#include "simulation-context.h"
 #include "coroutine.h"
 #include "instance-host.h"
 #include "../latency/latency-recorder.h"
@@ -69,9 +70,26 @@ struct KhPending
     KhPending* next;
 };
 
-/* Records still in the simulator's queue: freed when the simulation is destroyed without running them. */
-static KhPending* g_pendingHead;
-static bool g_destroyHookArmed;
+/* Records still in the simulator's queue, per simulation: those a destroyed simulation never ran are freed
+ * with its context. */
+struct PendingEvents
+{
+    KhPending* head = nullptr;
+    ~PendingEvents()
+    {
+        while (head != nullptr) {
+            KhPending* p = head;
+            head = p->next;
+            delete p; /* their owners went with the simulation: their KH_EVENTs are not touched */
+        }
+    }
+};
+
+static KhPending*&
+PendingHead()
+{
+    return SimulationContext::Get<PendingEvents>().head;
+}
 
 static void
 Unlink(KhPending* p)
@@ -79,22 +97,11 @@ Unlink(KhPending* p)
     if (p->prev) {
         p->prev->next = p->next;
     } else {
-        g_pendingHead = p->next;
+        PendingHead() = p->next;
     }
     if (p->next) {
         p->next->prev = p->prev;
     }
-}
-
-static void
-FreeAllPending()
-{
-    while (g_pendingHead != nullptr) {
-        KhPending* p = g_pendingHead;
-        g_pendingHead = p->next;
-        delete p; /* the owners are being destroyed too: their KH_EVENTs are not touched */
-    }
-    g_destroyHookArmed = false;
 }
 
 static void
@@ -169,15 +176,12 @@ extern "C" void
 KhEventSchedule(KH_EVENT* ev, KRT_INSTANCE* inst, uint64_t delayNs, KH_EVENT_FN fn, void* arg)
 {
     KhEventCancel(ev);
-    if (!g_destroyHookArmed) {
-        g_destroyHookArmed = true;
-        Simulator::ScheduleDestroy(&FreeAllPending);
+    KhPending*& head = PendingHead();
+    auto* p = new KhPending{ev, inst, fn, arg, false, nullptr, head};
+    if (head) {
+        head->prev = p;
     }
-    auto* p = new KhPending{ev, inst, fn, arg, false, nullptr, g_pendingHead};
-    if (g_pendingHead) {
-        g_pendingHead->prev = p;
-    }
-    g_pendingHead = p;
+    head = p;
     ev->impl = p;
     Simulator::ScheduleWithContext(ContextOf(inst), NanoSeconds(delayNs), &FireEvent, p);
 }

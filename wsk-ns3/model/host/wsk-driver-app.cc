@@ -2,6 +2,7 @@
 #include "wsk-driver-app.h"
 
 #include "driver-parameters.h"
+#include "simulation-context.h"
 #include "wsk-provider-object.h"
 
 #include "ns3/log.h"
@@ -23,11 +24,17 @@ namespace ns3 {
 NS_LOG_COMPONENT_DEFINE("WskDriverApp");
 NS_OBJECT_ENSURE_REGISTERED(WskDriverApp);
 
+namespace {
+struct AppRegistry
+{
+    std::vector<WskDriverApp*> apps;
+};
+} // namespace
+
 static std::vector<WskDriverApp*>&
 Registry()
 {
-    static std::vector<WskDriverApp*> apps;
-    return apps;
+    return wsk::SimulationContext::Get<AppRegistry>().apps; /* the driver applications of this simulation */
 }
 
 const std::vector<WskDriverApp*>&

@@ -1,4 +1,5 @@
 /* latency-recorder.cc - see latency-recorder.h */
+#include "../host/simulation-context.h"
 #include "latency-recorder.h"
 
 #include "ns3/double.h"
@@ -31,8 +32,7 @@ struct RecorderState
 RecorderState&
 Rec()
 {
-    static RecorderState s;
-    return s;
+    return SimulationContext::Get<RecorderState>(); /* one recorder per simulation */
 }
 
 uint16_t
@@ -419,8 +419,7 @@ struct ModelState
 ModelState&
 Model()
 {
-    static ModelState s;
-    return s;
+    return SimulationContext::Get<ModelState>(); /* one host latency model per simulation */
 }
 
 void

@@ -4,6 +4,7 @@
  * indications kept until WskRelease with the advertised window shrunk meanwhile, graceful and abortive
  * disconnect, disconnect events, the ideal send backlog, and close.
  */
+#include "../host/simulation-context.h"
 #include "wsk-provider.h"
 
 #include "latency-recorder.h"
@@ -66,7 +67,7 @@ SendPacketOf(const PendingSend& ps, size_t n)
     if (m != nullptr && off + n <= m->ByteCount) {
         return Create<Packet>((const uint8_t*)MmGetMdlVirtualAddress(m) + off, (uint32_t)n);
     }
-    static std::vector<uint8_t> scratch;
+    std::vector<uint8_t>& scratch = SimulationContext::Get<std::vector<uint8_t>>(); /* reused buffer */
     scratch.resize(n);
     CopyFromWskBufAt(&ps.buf, ps.handed, scratch.data(), n);
     return Create<Packet>(scratch.data(), (uint32_t)n);

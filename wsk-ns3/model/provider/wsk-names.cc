@@ -5,6 +5,7 @@
  * and completes from a simulator event at DISPATCH_LEVEL: after the lookup delay when the name service is
  * asked, in a new event at the same time when the answer is numeric.
  */
+#include "../host/simulation-context.h"
 #include "ns3/inet-socket-address.h"
 #include "ns3/inet6-socket-address.h"
 #include "ns3/ipv4.h"
@@ -34,15 +35,26 @@ struct HostEntry
     std::vector<Address> addresses; // Ipv4Address / Ipv6Address
 };
 
+constexpr int64_t kDefaultDelayNs = 1000000;
+
+/* The simulated name service: one per simulation. */
+struct NameServiceState
+{
+    std::vector<HostEntry> hosts;
+    int64_t delayNs = kDefaultDelayNs;
+};
+
+static NameServiceState&
+NameServiceNow()
+{
+    return SimulationContext::Get<NameServiceState>();
+}
+
 static std::vector<HostEntry>&
 Hosts()
 {
-    static std::vector<HostEntry> h;
-    return h;
+    return NameServiceNow().hosts;
 }
-
-constexpr int64_t kDefaultDelayNs = 1000000;
-static int64_t g_delayNs = kDefaultDelayNs; // an integer: a static Time would precede ns-3's own set-up
 
 static bool
 SameName(const std::string& a, const std::string& b)
@@ -83,20 +95,19 @@ NameService::AddHost(const std::string& name, const Address& address)
 void
 NameService::SetLookupDelay(Time delay)
 {
-    g_delayNs = delay.GetNanoSeconds();
+    NameServiceNow().delayNs = delay.GetNanoSeconds();
 }
 
 Time
 NameService::GetLookupDelay()
 {
-    return NanoSeconds(g_delayNs);
+    return NanoSeconds(NameServiceNow().delayNs);
 }
 
 void
 NameService::Reset()
 {
-    Hosts().clear();
-    g_delayNs = kDefaultDelayNs;
+    NameServiceNow() = NameServiceState();
 }
 
 /* A node's addresses, IPv6 first as Windows' default prefix policy orders them (RFC 6724): global and
@@ -458,7 +469,7 @@ PendLookup(WskClientObj* c, PIRP irp, Lookup&& l, bool needsService)
         LookupDone(c);
         return STATUS_PENDING;
     }
-    Time delay = needsService ? NanoSeconds(g_delayNs) : Seconds(0);
+    Time delay = needsService ? NanoSeconds(NameServiceNow().delayNs) : Seconds(0);
     Simulator::ScheduleWithContext(c->inst->NodeId, delay, &CompleteLookup, c->inst, id);
     return STATUS_PENDING;
 }

@@ -1,4 +1,5 @@
 /* wsk-tcp-socket.cc - see wsk-tcp-socket.h */
+#include "../host/simulation-context.h"
 #include "wsk-tcp-socket.h"
 
 #include "ns3/inet-socket-address.h"
@@ -74,21 +75,19 @@ WskTcpSocket::WskTcpSocket(const WskTcpSocket& other)
 /* Building a TcpSocketBase and its TcpCubic through their attribute lists costs ~100 us (attribute
  * values go through strings); at 100,000 nodes that dominated set-up. Each simulation therefore builds one
  * prototype that way and copies it, as ns-3's own Fork does for an accepted connection. A prototype
- * belongs to one simulation (Config::SetDefault may change between runs) and is kept, unused, after it:
- * copies made from it may still refer to it. */
+ * belongs to one simulation (Config::SetDefault may change between runs): it lives in the simulation's
+ * context, which goes when the next simulation starts, after every copy of it is gone. */
+namespace {
+struct PrototypeState
+{
+    Ptr<WskTcpSocket> proto; /* freed with its simulation's context, after every copy of it is gone */
+};
+} // namespace
+
 static Ptr<WskTcpSocket>&
 CurrentPrototype()
 {
-    static Ptr<WskTcpSocket> proto;
-    return proto;
-}
-
-static void
-RetirePrototype()
-{
-    static auto* retired = new std::vector<Ptr<WskTcpSocket>>();
-    retired->push_back(CurrentPrototype());
-    CurrentPrototype() = nullptr;
+    return wsk::SimulationContext::Get<PrototypeState>().proto;
 }
 
 Ptr<WskTcpSocket>
@@ -111,7 +110,6 @@ WskTcpSocket::Create(Ptr<Node> node)
         /* a retired prototype must not keep the first node (and its whole stack) alive */
         proto->SetNode(nullptr);
         proto->SetTcp(nullptr);
-        Simulator::ScheduleDestroy(&RetirePrototype);
     }
     Ptr<WskTcpSocket> s = CopyObject<WskTcpSocket>(proto);
     s->m_listener = nullptr; /* a copy of the prototype, not a connection forked from a listener */
