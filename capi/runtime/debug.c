@@ -108,9 +108,6 @@ VOID NTAPI RtlAssert(PVOID VoidFailedAssertion, PVOID VoidFileName, ULONG LineNu
               LineNumber);
 }
 
-void KhBugCheck(struct KRT_INSTANCE *inst, ULONG code, ULONG_PTR p1, ULONG_PTR p2, ULONG_PTR p3, ULONG_PTR p4)
-    __attribute__((noreturn));
-
 VOID NTAPI KeBugCheckEx(ULONG BugCheckCode, ULONG_PTR P1, ULONG_PTR P2, ULONG_PTR P3, ULONG_PTR P4)
 {
     KrtReport(2, "KeBugCheckEx", "bug check 0x%08x (0x%lx, 0x%lx, 0x%lx, 0x%lx)", BugCheckCode, (unsigned long)P1,

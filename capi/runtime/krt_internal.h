@@ -6,7 +6,7 @@
 #define WSKNS3_KRT_INTERNAL_H
 
 #include <ntddk.h>
-#include "krt_host.h"
+#include "krt_host_api.h"
 
 #define KRT_INSTANCE_MAGIC 0x4B525449u /* 'KRTI' */
 #define KRT_THREAD_MAGIC 0x4B525454u   /* 'KRTT' */
@@ -30,7 +30,7 @@ typedef struct KRT_REG_VALUE {
 } KRT_REG_VALUE;
 
 /* One loaded driver on one node: everything the kernel keeps per driver, plus accounting. */
-typedef struct KRT_INSTANCE {
+struct KRT_INSTANCE {
     ULONG Magic;
     ULONG NodeId;
     char DriverName[64];
@@ -69,7 +69,7 @@ typedef struct KRT_INSTANCE {
     KRT_REG_VALUE *Parameters;
     ULONG ParameterCount;
     LIST_ENTRY RegistryKeys;
-} KRT_INSTANCE;
+};
 
 typedef struct _KTHREAD {
     DISPATCHER_HEADER Header;  /* signalled when the thread has terminated */
@@ -98,22 +98,13 @@ typedef struct _KTHREAD {
     char Name[48];
 } KTHREAD;
 
-/* The execution context the simulator is in right now. */
-typedef struct KRT_CONTEXT {
-    KRT_INSTANCE *Instance;
-    KTHREAD *Thread;           /* NULL on the simulator's own stack (DPCs, completions, callbacks) */
-    KIRQL Irql;
-} KRT_CONTEXT;
-
+/* The execution context the simulator is in right now (KRT_CONTEXT: krt_host_api.h). */
 extern KRT_CONTEXT g_KrtCur;
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-/* Copies a driver's writable segment. It spans AddressSanitizer's redzones between the driver's globals,
- * so it must not be instrumented (and must not call the intercepted memcpy). */
-void KrtRawCopy(void *dst, const void *src, size_t n);
 
 /* Makes inst's copy of its driver's globals the one in memory. */
 static inline void KrtActivateData(KRT_INSTANCE *inst)
@@ -127,22 +118,9 @@ static inline void KrtActivateData(KRT_INSTANCE *inst)
     }
 }
 
-/* Entering and leaving driver context: the only way the host and the provider call into driver code. */
-void KrtEnter(KRT_INSTANCE *inst, KTHREAD *thread, KIRQL irql, KRT_CONTEXT *saved);
-void KrtLeave(const KRT_CONTEXT *saved);
-static inline KRT_INSTANCE *KrtCurrentInstance(void) { return g_KrtCur.Instance; }
 
-/* Instance lifetime (host) */
-KRT_INSTANCE *KrtInstanceCreate(ULONG nodeId, const char *driverName, void *host);
-void KrtInstanceDestroy(KRT_INSTANCE *inst);
-/* Writes the leak report for an unloading instance through KhLog; returns the number of leaked items. */
-ULONG KrtInstanceReportLeaks(KRT_INSTANCE *inst);
 
 /* Threads */
-NTSTATUS KrtCreateThread(KRT_INSTANCE *inst, PKSTART_ROUTINE start, PVOID ctx, const char *name, KTHREAD **out);
-/* The same, but the thread runs at once (the host's DriverEntry/DriverUnload threads): most finish without
- * blocking, so their stack is reused by the next one instead of 100,000 stacks existing at once. */
-NTSTATUS KrtCreateThreadRunNow(KRT_INSTANCE *inst, PKSTART_ROUTINE start, PVOID ctx, const char *name);
 void KrtThreadDereference(KTHREAD *t);
 void KrtCancelWaits(KRT_INSTANCE *inst);
 
@@ -150,21 +128,9 @@ void KrtCancelWaits(KRT_INSTANCE *inst);
 void KrtSignalObject(DISPATCHER_HEADER *h);
 void KrtDispatcherInit(DISPATCHER_HEADER *h, UCHAR type, UCHAR sizeInLongs, LONG state);
 
-/* Diagnostics: severity 1 = warning, 2 = misuse (counted as a driver error). `call` names the function. */
-void KrtReport(int severity, const char *call, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-void KrtReportFor(KRT_INSTANCE *inst, int severity, const char *call, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-/* A finding: misuse that Windows answers with an error status, which the driver sees (`status`). It is logged
- * and counted apart from driver errors (a run fails on findings only when strict). `sock` may be NULL. */
-void KrtFinding(KRT_INSTANCE *inst, const void *sock, const char *call, NTSTATUS status, const char *fmt, ...)
-    __attribute__((format(printf, 5, 6)));
-/* "STATUS_INVALID_PARAMETER" for 0xC000000D; NULL for a value ntstatus.h does not define. */
-const char *KrtStatusName(NTSTATUS status);
 
 /* Registry (registry.c). The setters add a value under <RegistryPath>\Parameters; a name already present
  * (compared case-insensitively) gives STATUS_OBJECT_NAME_COLLISION. Names and strings are UTF-8. */
-NTSTATUS KrtRegistrySetValue(KRT_INSTANCE *inst, const char *name, ULONG type, const void *data, ULONG length);
-NTSTATUS KrtRegistrySetString(KRT_INSTANCE *inst, const char *name, const char *value);
 /* ZwClose's part for key handles: closes and returns TRUE if Handle is an open key of the current instance. */
 BOOLEAN KrtRegistryCloseKey(HANDLE Handle);
 /* Reports key handles still open at unload (warnings); returns their number. */

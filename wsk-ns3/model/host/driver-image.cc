@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 extern "C" {
-#include "krt_internal.h"
+#include "krt_host_api.h"
 }
 
 namespace ns3 {
@@ -111,18 +111,7 @@ DriverImage::Load(const std::string& path, std::string& error)
 bool
 DriverImage::Attach(KRT_INSTANCE* inst) const
 {
-    inst->DataBase = m_base;
-    inst->DataBytes = m_bytes;
-    inst->DataOwner = &m_owner;
-    if (m_bytes == 0) {
-        return true;
-    }
-    inst->DataCopy = static_cast<char*>(std::malloc(m_bytes));
-    if (inst->DataCopy == nullptr) {
-        return false;
-    }
-    KrtRawCopy(inst->DataCopy, m_pristine.data(), m_bytes);
-    return true;
+    return KrtInstanceAttachData(inst, m_base, m_bytes, &m_owner, m_pristine.data()) != FALSE;
 }
 
 } // namespace wsk

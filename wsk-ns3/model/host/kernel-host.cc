@@ -15,10 +15,7 @@
 #include <iostream>
 
 extern "C" {
-#include "krt_internal.h"
-void KrtThreadExited(KTHREAD* t);
-void KhBugCheck(struct KRT_INSTANCE* inst, ULONG code, ULONG_PTR p1, ULONG_PTR p2, ULONG_PTR p3, ULONG_PTR p4)
-    __attribute__((noreturn));
+#include "krt_host_api.h"
 }
 
 namespace ns3 {
@@ -45,7 +42,7 @@ LogPrefix(const KRT_INSTANCE* inst)
     uint64_t ns = Simulator::Now().GetNanoSeconds();
     if (inst != nullptr) {
         std::snprintf(buf, sizeof buf, "[%4" PRIu64 ".%09" PRIu64 " s] node %u %s: ", ns / 1000000000u,
-                      ns % 1000000000u, inst->NodeId, inst->DriverName);
+                      ns % 1000000000u, KrtInstanceNodeId(inst), KrtInstanceDriverName(inst));
     } else {
         std::snprintf(buf, sizeof buf, "[%4" PRIu64 ".%09" PRIu64 " s] kernel: ", ns / 1000000000u, ns % 1000000000u);
     }
@@ -55,7 +52,7 @@ LogPrefix(const KRT_INSTANCE* inst)
 static uint32_t
 ContextOf(const KRT_INSTANCE* inst)
 {
-    return inst ? inst->NodeId : Simulator::NO_CONTEXT;
+    return inst ? KrtInstanceNodeId(inst) : Simulator::NO_CONTEXT;
 }
 
 /* ScheduleWithContext returns no EventId, so cancellation marks the pending record instead. */
@@ -124,29 +121,29 @@ FireEvent(KhPending* p)
 static int
 DescribeFault(char* buf, size_t size, const void* address)
 {
-    const KRT_INSTANCE* inst = g_KrtCur.Instance;
+    const KRT_INSTANCE* inst = KrtCurrentInstance();
     if (inst == nullptr) {
         return 0; /* not in driver code: let the default action report it */
     }
     return std::snprintf(buf, size,
                          "wsk-ns3: access violation at address %p in driver %s on node %u (%s, IRQL %u) at simulated "
                          "t=%.9f s: the simulated machine stops here, as Windows would bug-check\n",
-                         address, inst->DriverName, inst->NodeId,
-                         g_KrtCur.Thread ? g_KrtCur.Thread->Name : "dispatch context", g_KrtCur.Irql,
+                         address, KrtInstanceDriverName(inst), KrtInstanceNodeId(inst),
+                         KrtCurrentThread() ? KrtThreadName(KrtCurrentThread()) : "dispatch context", KeGetCurrentIrql(),
                          Simulator::Now().GetSeconds());
 }
 
 static void
 ResumeThread(KTHREAD* t)
 {
-    KCO* co = static_cast<KCO*>(t->Co);
+    KCO* co = static_cast<KCO*>(KrtThreadCoroutine(t));
     KRT_CONTEXT saved;
-    KrtEnter(t->Instance, t, t->Irql, &saved);
+    KrtEnter(KrtThreadInstance(t), t, KrtThreadIrql(t), &saved);
     KcoResume(co);
     KrtLeave(&saved);
     if (KcoFinished(co)) {
         KcoDestroy(co);
-        t->Co = nullptr;
+        KrtThreadSetCoroutine(t, nullptr);
         KrtThreadExited(t);
     }
 }
@@ -190,19 +187,20 @@ extern "C" int
 KhThreadCreate(KTHREAD* thread, size_t stackBytes)
 {
     if (stackBytes == 0) {
-        auto* host = thread->Instance ? static_cast<InstanceHost*>(thread->Instance->Host) : nullptr;
+        KRT_INSTANCE* owner = KrtThreadInstance(thread);
+        auto* host = owner ? static_cast<InstanceHost*>(KrtInstanceHost(owner)) : nullptr;
         stackBytes = host ? host->ThreadStackBytes() : 256 * 1024;
     }
-    std::string desc = thread->Name;
-    if (thread->Instance) {
+    std::string desc = KrtThreadName(thread);
+    if (KrtThreadInstance(thread)) {
         desc += " of driver ";
-        desc += thread->Instance->DriverName;
-        desc += " on node " + std::to_string(thread->Instance->NodeId);
+        desc += KrtInstanceDriverName(KrtThreadInstance(thread));
+        desc += " on node " + std::to_string(KrtInstanceNodeId(KrtThreadInstance(thread)));
     }
     static bool describer = (KcoSetFaultDescriber(&DescribeFault), true);
     (void)describer;
     KCO* co = KcoCreate(stackBytes, (KCO_ENTRY)&KrtThreadMain, thread, desc.c_str());
-    thread->Co = co;
+    KrtThreadSetCoroutine(thread, co);
     return co ? 0 : -1;
 }
 
@@ -212,7 +210,7 @@ KhThreadReady(KTHREAD* thread)
     /* host latency model (doc/latency.md): a readied thread runs after the thread wake-up delay; off: at once */
     Time delay = LatencyModel::Enabled(LatencySource::ThreadWakeup) ? LatencyModel::Sample(LatencySource::ThreadWakeup)
                                                                      : Time(0);
-    Simulator::ScheduleWithContext(ContextOf(thread->Instance), delay, &ResumeThread, thread);
+    Simulator::ScheduleWithContext(ContextOf(KrtThreadInstance(thread)), delay, &ResumeThread, thread);
 }
 
 extern "C" void
@@ -236,16 +234,16 @@ KhThreadExit(void)
 extern "C" void
 KhThreadRelease(KTHREAD* thread)
 {
-    if (thread->Co) {
-        KcoDestroy(static_cast<KCO*>(thread->Co));
-        thread->Co = nullptr;
+    if (KrtThreadCoroutine(thread)) {
+        KcoDestroy(static_cast<KCO*>(KrtThreadCoroutine(thread)));
+        KrtThreadSetCoroutine(thread, nullptr);
     }
 }
 
 extern "C" void
 KhLog(KRT_INSTANCE* inst, int severity, const char* text)
 {
-    auto* host = inst ? static_cast<InstanceHost*>(inst->Host) : nullptr;
+    auto* host = inst ? static_cast<InstanceHost*>(KrtInstanceHost(inst)) : nullptr;
     if (host != nullptr) {
         host->OnLog(severity, text);
         return;
@@ -256,7 +254,7 @@ KhLog(KRT_INSTANCE* inst, int severity, const char* text)
 extern "C" void
 KhFinding(KRT_INSTANCE* inst, const char* call, int32_t status, const char* text)
 {
-    auto* host = inst ? static_cast<InstanceHost*>(inst->Host) : nullptr;
+    auto* host = inst ? static_cast<InstanceHost*>(KrtInstanceHost(inst)) : nullptr;
     if (host != nullptr) {
         host->OnFinding(call, status, text);
         return;
@@ -267,7 +265,7 @@ KhFinding(KRT_INSTANCE* inst, const char* call, int32_t status, const char* text
 extern "C" void
 KhBugCheck(KRT_INSTANCE* inst, ULONG code, ULONG_PTR p1, ULONG_PTR p2, ULONG_PTR p3, ULONG_PTR p4)
 {
-    auto* host = inst ? static_cast<InstanceHost*>(inst->Host) : nullptr;
+    auto* host = inst ? static_cast<InstanceHost*>(KrtInstanceHost(inst)) : nullptr;
     char buf[200];
     std::snprintf(buf, sizeof buf, "*** BUGCHECK 0x%08X (0x%lX, 0x%lX, 0x%lX, 0x%lX): the simulated kernel stopped",
                   code, (unsigned long)p1, (unsigned long)p2, (unsigned long)p3, (unsigned long)p4);

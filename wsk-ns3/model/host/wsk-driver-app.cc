@@ -16,7 +16,7 @@
 #include <iostream>
 
 extern "C" {
-#include "krt_internal.h"
+#include "krt_host_api.h"
 }
 
 namespace ns3 {
@@ -168,13 +168,13 @@ WskDriverApp::Describe() const
 uint32_t
 WskDriverApp::GetErrorCount() const
 {
-    return m_hostErrors + (m_inst ? m_inst->ErrorCount : 0);
+    return m_hostErrors + (m_inst ? KrtInstanceErrorCount(m_inst) : 0);
 }
 
 uint32_t
 WskDriverApp::GetWarningCount() const
 {
-    return m_inst ? m_inst->WarningCount : 0;
+    return m_inst ? KrtInstanceWarningCount(m_inst) : 0;
 }
 
 void
@@ -233,7 +233,7 @@ WskDriverApp::EntryThread(void* p)
 {
     auto* self = static_cast<WskDriverApp*>(p);
     auto entry = reinterpret_cast<PDRIVER_INITIALIZE>(self->m_image->DriverEntry());
-    NTSTATUS status = entry(&self->m_inst->DriverObject, &self->m_inst->RegistryPath);
+    NTSTATUS status = entry(KrtInstanceDriverObject(self->m_inst), KrtInstanceRegistryPath(self->m_inst));
     self->m_entryStatus = status;
     self->m_entryReturned = Simulator::Now();
     if (KeGetCurrentIrql() != PASSIVE_LEVEL) {
@@ -255,10 +255,11 @@ void
 WskDriverApp::UnloadThread(void* p)
 {
     auto* self = static_cast<WskDriverApp*>(p);
-    self->m_inst->Unloading = TRUE;
-    self->m_inst->DriverObject.DriverUnload(&self->m_inst->DriverObject);
+    KrtInstanceMarkUnloading(self->m_inst);
+    PDRIVER_OBJECT driver = KrtInstanceDriverObject(self->m_inst);
+    driver->DriverUnload(driver);
     self->m_state = UNLOADED;
-    self->m_inst->Unloaded = TRUE;
+    KrtInstanceMarkUnloaded(self->m_inst);
     self->ReportLeaks();
 }
 
@@ -306,7 +307,7 @@ WskDriverApp::StartApplication()
             return;
         }
     }
-    m_inst->DriverObject.DriverInit = reinterpret_cast<PDRIVER_INITIALIZE>(m_image->DriverEntry());
+    KrtInstanceDriverObject(m_inst)->DriverInit = reinterpret_cast<PDRIVER_INITIALIZE>(m_image->DriverEntry());
     m_state = LOADING;
     NTSTATUS s = KrtCreateThreadRunNow(m_inst, &WskDriverApp::EntryThread, this, "DriverEntry");
     if (!NT_SUCCESS(s)) {
@@ -324,7 +325,7 @@ WskDriverApp::StopApplication()
     if (m_state != RUNNING) {
         return;
     }
-    if (m_inst->DriverObject.DriverUnload == nullptr) {
+    if (KrtInstanceDriverObject(m_inst)->DriverUnload == nullptr) {
         m_state = NOT_UNLOADABLE;
         OnLog(0, "driver set no DriverUnload routine: it stays loaded");
         return;

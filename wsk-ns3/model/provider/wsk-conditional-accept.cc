@@ -77,7 +77,7 @@ Watchdog(Ptr<WskTcpSocket> tcp, Address from, Time seen)
 static void
 ArmWatchdog(WskSocketObj* s, PendingInspect& pi)
 {
-    Simulator::ScheduleWithContext(s->inst->NodeId, pi.gap * 2 + MilliSeconds(1), &Watchdog, ListenerTcpFor(s, pi.from), pi.from,
+    Simulator::ScheduleWithContext(KrtInstanceNodeId(s->inst), pi.gap * 2 + MilliSeconds(1), &Watchdog, ListenerTcpFor(s, pi.from), pi.from,
                                    pi.lastSyn);
 }
 

@@ -208,7 +208,7 @@ WskSocketObj::TcpAcked(uint64_t acked)
         if (irp) {
             IrpCompleteLater(inst, irp, STATUS_SUCCESS, n);
             if (LatencyRecorder::Enabled()) {
-                LatencyRecorder::Add(inst->NodeId, serial, kSendIrp, n, -1, issued, -1, -1,
+                LatencyRecorder::Add(KrtInstanceNodeId(inst), serial, kSendIrp, n, -1, issued, -1, -1,
                                      Simulator::Now().GetNanoSeconds());
             }
         }
@@ -252,7 +252,7 @@ ServeReceives(WskSocketObj* s)
         s->receives.pop_front();
         IrpCompleteLater(s->inst, irp, STATUS_SUCCESS, filled);
         if (LatencyRecorder::Enabled() && filled > 0) {
-            LatencyRecorder::Add(s->inst->NodeId, SocketId(s), kReceiveIrp, filled, wire, delivery, -1, -1, NowNs());
+            LatencyRecorder::Add(KrtInstanceNodeId(s->inst), SocketId(s), kReceiveIrp, filled, wire, delivery, -1, -1, NowNs());
         }
         completed = true;
     }
@@ -344,7 +344,7 @@ ConnectionDeliver(WskSocketObj* s)
         EndCallback(s, WSK_EVENT_RECEIVE);
         s->inIndication = false;
         if (LatencyRecorder::Enabled()) {
-            LatencyRecorder::Add(s->inst->NodeId, SocketId(s), kReceiveEvent, n, wire, delivery, entry, NowNs(), -1);
+            LatencyRecorder::Add(KrtInstanceNodeId(s->inst), SocketId(s), kReceiveEvent, n, wire, delivery, entry, NowNs(), -1);
         }
         if (BacklogSize(s) == 0) {
             s->backlogWireNs = -1;
@@ -409,8 +409,8 @@ DpcEvent(Ptr<WskTcpSocket> tcp)
         s->backlogDeliveryNs = NowNs();
     }
     if (LatencyModel::Enabled(LatencySource::CallbackDispatch)) {
-        Time d = LatencyModel::Contend(s->inst->NodeId, LatencyModel::Sample(LatencySource::CallbackDispatch));
-        Simulator::ScheduleWithContext(s->inst->NodeId, d, &DeliverEvent, tcp);
+        Time d = LatencyModel::Contend(KrtInstanceNodeId(s->inst), LatencyModel::Sample(LatencySource::CallbackDispatch));
+        Simulator::ScheduleWithContext(KrtInstanceNodeId(s->inst), d, &DeliverEvent, tcp);
         return;
     }
     s->deliverScheduled = false;
@@ -424,7 +424,7 @@ ScheduleDeliver(WskSocketObj* s)
         return;
     }
     s->deliverScheduled = true;
-    Simulator::ScheduleWithContext(s->inst->NodeId, Seconds(0), &DeliverEvent, s->tcp);
+    Simulator::ScheduleWithContext(KrtInstanceNodeId(s->inst), Seconds(0), &DeliverEvent, s->tcp);
 }
 
 static void
@@ -444,7 +444,7 @@ ConnectionOnEventEnabled(WskSocketObj* s, ULONG bits)
         ScheduleDeliver(s);
     }
     if ((bits & WSK_EVENT_SEND_BACKLOG) && s->tcp) {
-        Simulator::ScheduleWithContext(s->inst->NodeId, Seconds(0), &BacklogEvent, s->tcp);
+        Simulator::ScheduleWithContext(KrtInstanceNodeId(s->inst), Seconds(0), &BacklogEvent, s->tcp);
     }
 }
 
@@ -462,7 +462,7 @@ CompleteDisconnectEvent(WskSocketObj* s, ULONG flags)
     }
     EndCallback(s, WSK_EVENT_DISCONNECT);
     if (LatencyRecorder::Enabled()) {
-        LatencyRecorder::Add(s->inst->NodeId, SocketId(s), kDisconnectEvent, 0, entry, entry, entry, NowNs(), -1);
+        LatencyRecorder::Add(KrtInstanceNodeId(s->inst), SocketId(s), kDisconnectEvent, 0, entry, entry, entry, NowNs(), -1);
     }
     if (s->closeIrp != nullptr) {
         FinishDeferredClose(s);
@@ -498,7 +498,7 @@ OnRecv(Ptr<Socket> sock)
             Time dpc = LatencyModel::Enabled(LatencySource::InterruptToDpc)
                            ? LatencyModel::Sample(LatencySource::InterruptToDpc)
                            : Time(0);
-            Simulator::ScheduleWithContext(s->inst->NodeId, dpc, &DpcEvent, s->tcp);
+            Simulator::ScheduleWithContext(KrtInstanceNodeId(s->inst), dpc, &DpcEvent, s->tcp);
         }
         UpdateHeld(s);
         return;
@@ -566,7 +566,7 @@ CompleteConnect(WskSocketObj* s, NTSTATUS status)
         return;
     }
     if (LatencyRecorder::Enabled()) {
-        LatencyRecorder::Add(s->inst->NodeId, SocketId(s), kConnectIrp, 0, -1, s->connectIssuedNs, -1, -1, NowNs());
+        LatencyRecorder::Add(KrtInstanceNodeId(s->inst), SocketId(s), kConnectIrp, 0, -1, s->connectIssuedNs, -1, -1, NowNs());
     }
     if (NT_SUCCESS(status)) {
         IrpCompleteLater(s->inst, irp, status, s->socketConnect ? (ULONG_PTR)s->Handle() : 0);

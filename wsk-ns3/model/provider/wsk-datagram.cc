@@ -483,7 +483,7 @@ ScheduleDeliver(DatagramState* d)
         return;
     }
     d->deliverScheduled = true;
-    Simulator::ScheduleWithContext(d->owner->inst->NodeId, Seconds(0), &DeliverEvent, d, d->alive);
+    Simulator::ScheduleWithContext(KrtInstanceNodeId(d->owner->inst), Seconds(0), &DeliverEvent, d, d->alive);
 }
 
 static void

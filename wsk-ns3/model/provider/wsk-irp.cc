@@ -25,7 +25,7 @@ Finding(const WskSocketObj* s, const char* call, NTSTATUS status, const char* fm
     va_start(ap, fmt);
     std::vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    KrtFinding(s ? s->inst : g_KrtCur.Instance, Shown(s), call, status, "%s", msg);
+    KrtFinding(s ? s->inst : KrtCurrentInstance(), Shown(s), call, status, "%s", msg);
 }
 
 void
@@ -39,7 +39,7 @@ Misuse(const WskSocketObj* s, const char* call, const char* fmt, ...)
     if (s != nullptr) {
         KrtReportFor(s->inst, 2, call, "socket %p: %s", Shown(s), msg);
     } else {
-        KrtReportFor(g_KrtCur.Instance, 2, call, "%s", msg);
+        KrtReportFor(KrtCurrentInstance(), 2, call, "%s", msg);
     }
 }
 
@@ -92,7 +92,7 @@ FinishAs(KRT_INSTANCE* inst, PIRP irp, NTSTATUS status, ULONG_PTR info, bool val
     }
     IoMarkIrpPending(irp);
     KrtIrpMarkOwned(irp, "WSK provider");
-    Simulator::ScheduleWithContext(inst->NodeId, Seconds(0), &CompleteDeferred, inst, irp, status, info);
+    Simulator::ScheduleWithContext(KrtInstanceNodeId(inst), Seconds(0), &CompleteDeferred, inst, irp, status, info);
     return STATUS_PENDING;
 }
 

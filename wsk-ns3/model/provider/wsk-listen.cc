@@ -113,7 +113,7 @@ OnNewConnection(WskTcpSocket* listenerTcp, Ptr<Socket> sock, const Address&)
         }
         EndCallback(listener, WSK_EVENT_ACCEPT);
         if (LatencyRecorder::Enabled()) {
-            LatencyRecorder::Add(listener->inst->NodeId, listener->serial, kAcceptEvent, 0,
+            LatencyRecorder::Add(KrtInstanceNodeId(listener->inst), listener->serial, kAcceptEvent, 0,
                                  entry, entry, entry, Simulator::Now().GetNanoSeconds(), -1);
         }
         if (child->closed) {

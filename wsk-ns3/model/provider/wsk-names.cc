@@ -470,7 +470,7 @@ PendLookup(WskClientObj* c, PIRP irp, Lookup&& l, bool needsService)
         return STATUS_PENDING;
     }
     Time delay = needsService ? NanoSeconds(NameServiceNow().delayNs) : Seconds(0);
-    Simulator::ScheduleWithContext(c->inst->NodeId, delay, &CompleteLookup, c->inst, id);
+    Simulator::ScheduleWithContext(KrtInstanceNodeId(c->inst), delay, &CompleteLookup, c->inst, id);
     return STATUS_PENDING;
 }
 
@@ -738,7 +738,7 @@ WskFreeAddressInfoImpl(PWSK_CLIENT Client, PADDRINFOEXW AddrInfo)
     if (AddrInfo == nullptr) {
         return;
     }
-    auto& lists = Lists(g_KrtCur.Instance);
+    auto& lists = Lists(KrtCurrentInstance());
     auto it = lists.find(AddrInfo);
     if (it == lists.end()) {
         KrtReport(2, "WskFreeAddressInfo", "%p is not the head of a list returned by WskGetAddressInfo (freed "

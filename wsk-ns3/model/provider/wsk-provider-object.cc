@@ -72,8 +72,8 @@ void
 WskProvider::ReleaseInstance(KRT_INSTANCE* inst)
 {
     m_state->ReleaseInstance(inst);
-    if (inst->Provider == this) {
-        inst->Provider = nullptr;
+    if (KrtInstanceProvider(inst) == this) {
+        KrtInstanceSetProvider(inst, nullptr);
     }
 }
 
@@ -142,14 +142,14 @@ WskProvider::Of(KRT_INSTANCE* inst)
     if (inst == nullptr) {
         return nullptr;
     }
-    if (inst->Provider == nullptr) {
+    if (KrtInstanceProvider(inst) == nullptr) {
         Ptr<Node> node = wsk::NodeOf(inst);
         if (!node) {
             return nullptr;
         }
-        inst->Provider = PeekPointer(Install(node)); /* the node's aggregate keeps it alive */
+        KrtInstanceSetProvider(inst, PeekPointer(Install(node))); /* the node's aggregate keeps it alive */
     }
-    return static_cast<WskProvider*>(inst->Provider);
+    return static_cast<WskProvider*>(KrtInstanceProvider(inst));
 }
 
 namespace wsk {

@@ -26,7 +26,7 @@
 #include <vector>
 
 extern "C" {
-#include "krt_internal.h"
+#include "krt_host_api.h"
 #include "krt_irp.h"
 #include <wsk.h>
 }

@@ -15,10 +15,10 @@ extern const WSK_PROVIDER_DISPATCH g_providerDispatch;
 Ptr<Node>
 NodeOf(const KRT_INSTANCE* inst)
 {
-    if (inst == nullptr || inst->NodeId >= NodeList::GetNNodes()) {
+    if (inst == nullptr || KrtInstanceNodeId(inst) >= NodeList::GetNNodes()) {
         return nullptr;
     }
-    return NodeList::GetNode(inst->NodeId);
+    return NodeList::GetNode(KrtInstanceNodeId(inst));
 }
 
 static WskClientObj*
@@ -78,7 +78,7 @@ WskRegister(PWSK_CLIENT_NPI WskClientNpi, PWSK_REGISTRATION WskRegistration)
         Finding(nullptr, "WskRegister", STATUS_INVALID_PARAMETER, "WskClientNpi, its Dispatch and WskRegistration are required");
         return STATUS_INVALID_PARAMETER;
     }
-    if (g_KrtCur.Instance == nullptr) {
+    if (KrtCurrentInstance() == nullptr) {
         return STATUS_INVALID_PARAMETER;
     }
     if (KeGetCurrentIrql() != PASSIVE_LEVEL) {
@@ -92,7 +92,7 @@ WskRegister(PWSK_CLIENT_NPI WskClientNpi, PWSK_REGISTRATION WskRegistration)
     }
     auto* c = new WskClientObj();
     c->magic = kClientMagic;
-    c->inst = g_KrtCur.Instance;
+    c->inst = KrtCurrentInstance();
     c->npi = *WskClientNpi;
     c->registration = WskRegistration;
     KeInitializeEvent(&c->idle, NotificationEvent, TRUE);
@@ -125,7 +125,7 @@ WskCaptureProviderNPI(PWSK_REGISTRATION WskRegistration, ULONG WaitTimeout, PWSK
         return STATUS_NOINTERFACE;
     }
     if (!ProviderReady(c->inst)) {
-        if (WaitTimeout != WSK_NO_WAIT && g_KrtCur.Thread != nullptr && WaitTimeout != WSK_INFINITE_WAIT) {
+        if (WaitTimeout != WSK_NO_WAIT && KrtCurrentThread() != nullptr && WaitTimeout != WSK_INFINITE_WAIT) {
             LARGE_INTEGER d;
             d.QuadPart = -(LONGLONG)WaitTimeout * 10000;
             KeDelayExecutionThread(KernelMode, FALSE, &d);
@@ -133,7 +133,7 @@ WskCaptureProviderNPI(PWSK_REGISTRATION WskRegistration, ULONG WaitTimeout, PWSK
         if (!ProviderReady(c->inst)) {
             KrtReport(WaitTimeout == WSK_INFINITE_WAIT ? 2 : 1, "WskCaptureProviderNPI",
                       "node %u has no TCP/IP stack (install ns-3's InternetStackHelper): the WSK subsystem never "
-                      "becomes ready", c->inst->NodeId);
+                      "becomes ready", KrtInstanceNodeId(c->inst));
             return STATUS_DEVICE_NOT_READY;
         }
     }
@@ -190,7 +190,7 @@ WskDeregister(PWSK_REGISTRATION WskRegistration)
     }
     c->transportChangeIrps.clear();
     if (c->captures > 0 || c->sockets > 0) {
-        if (g_KrtCur.Thread == nullptr || KeGetCurrentIrql() != PASSIVE_LEVEL) {
+        if (KrtCurrentThread() == nullptr || KeGetCurrentIrql() != PASSIVE_LEVEL) {
             KrtReport(2, "WskDeregister", "%d capture(s) and %d socket(s) still open and the caller cannot wait "
                       "(must be called at PASSIVE_LEVEL from a thread)", c->captures, c->sockets);
             return;

@@ -100,8 +100,8 @@ SocketFromHandle(PWSK_SOCKET h, const char* call)
         return nullptr;
     }
     WskSocketObj* s = hh->obj;
-    if (g_KrtCur.Instance != nullptr && s->inst != g_KrtCur.Instance) {
-        KrtReport(2, call, "socket %p belongs to node %u, not to this node", (void*)h, s->inst->NodeId);
+    if (KrtCurrentInstance() != nullptr && s->inst != KrtCurrentInstance()) {
+        KrtReport(2, call, "socket %p belongs to node %u, not to this node", (void*)h, KrtInstanceNodeId(s->inst));
         return nullptr;
     }
     return s;

@@ -16,7 +16,7 @@
 #include "ns3/tcp-tx-buffer.h"
 
 extern "C" {
-#include "krt_internal.h"
+#include "krt_host_api.h"
 
 #include <vector>
 }

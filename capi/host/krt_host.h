@@ -47,6 +47,10 @@ void KhLog(struct KRT_INSTANCE *inst, int severity, const char *text);
 /* A finding (KrtFinding): `text` is the formatted log line, `call` the WSK function, `status` what the driver got. */
 void KhFinding(struct KRT_INSTANCE *inst, const char *call, int32_t status, const char *text);
 
+/* A bug check (KeBugCheck(Ex)): the simulated machine stops. */
+void KhBugCheck(struct KRT_INSTANCE *inst, unsigned int code, unsigned long p1, unsigned long p2, unsigned long p3,
+                unsigned long p4) __attribute__((noreturn)); /* ULONG and ULONG_PTR */
+
 /* Entry point the runtime calls when a thread coroutine starts running (implemented by the runtime). */
 void KrtThreadMain(struct _KTHREAD *thread);
 
