@@ -86,6 +86,31 @@ case $case in
     test $rc = 2 || fail "bogus mode: exit $rc"
     echo "$msg" | grep -q "completion: 'bogus' is not windows, inline or random" || fail "bogus mode: $msg"
     ;;
+  udp_latency)
+    # datagram sockets are stamped too: WskReceiveFromEvent (wire -> callback), WskSendTo completion, and
+    # with the conformance driver WskReceiveFrom IRPs and WskSendMessages
+    "$W" quick --topo two_nodes --driver "node1=$build/drivers/udp_responder.so:Port=9" \
+      --driver "node0=$build/drivers/udp_requester.so:Port=9,Server=10.1.1.2,Size=64,Rate=100,Count=10" \
+      --duration 2 --set latency.preset=typical --out "$tmp/u" --no-plots --no-progress --quiet || fail "udp run"
+    python3 - "$tmp/u/summary.json" <<'PY' || fail "udp latency kinds"
+import json, sys
+k = json.load(open(sys.argv[1]))["latency_by_kind"]
+assert k["receive_from_event"]["count"] == 20, k       # 10 requests at the responder, 10 replies back
+assert k["receive_from_event"]["p50_ns"] > 0, k        # the typical host model delays the callback
+assert k["send_to_irp"]["count"] == 20, k
+print("udp kinds:", {n: v["count"] for n, v in k.items()})
+PY
+    test "$(grep -c ',receive_from_event,' "$tmp/u/latency.csv")" = 20 || fail "latency.csv rows"
+    "$W" quick --topo two_nodes --driver "node0=$build/drivers/drv_conformance.so" --duration 3 --out "$tmp/c" \
+      --no-plots --no-progress --quiet || fail "conformance run"
+    python3 - "$tmp/c/summary.json" <<'PY' || fail "conformance latency kinds"
+import json, sys
+k = json.load(open(sys.argv[1]))["latency_by_kind"]
+assert k["receive_from_irp"]["count"] == 3, k
+assert k["send_messages_irp"]["count"] == 1 and k["send_to_irp"]["count"] == 1, k
+print("conformance kinds:", sorted(k))
+PY
+    ;;
   *) fail "unknown case $case" ;;
 esac
 echo PASS

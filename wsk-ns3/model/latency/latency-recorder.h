@@ -65,6 +65,7 @@ constexpr const char* kInspectEvent = "inspect_event";
 constexpr const char* kReceiveFromEvent = "receive_from_event";
 constexpr const char* kReceiveFromIrp = "receive_from_irp";
 constexpr const char* kSendToIrp = "send_to_irp";
+constexpr const char* kSendMessagesIrp = "send_messages_irp";
 } // namespace LatencyKind
 
 enum class LatencyStamp : uint8_t {

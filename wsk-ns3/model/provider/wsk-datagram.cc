@@ -18,6 +18,7 @@
 #include "ns3/udp-socket-factory.h"
 
 #include "wsk-provider.h"
+#include "latency-recorder.h"
 
 #include <algorithm>
 #include <cstring>
@@ -45,6 +46,8 @@ struct DgElem
     ULONG msgFlags;    // MSG_BCAST / MSG_MCAST
     ULONG controlLength;
     SOCKADDR_STORAGE remote;
+    int64_t wireNs = -1;      // latency stamps: arrival at the node's UDP socket
+    int64_t deliveryNs = -1;  //                 the receive DPC ran (after the host model's delay)
     alignas(16) uint8_t control[64];
 };
 
@@ -106,6 +109,34 @@ FreeElem(DgElem* e)
     std::free(e->bytes);
     std::free(e->mdl);
     delete e;
+}
+
+static int64_t
+NowNs()
+{
+    return Simulator::Now().GetNanoSeconds();
+}
+
+/* A receive IRP completed with datagram `e` (wire -> delivery -> IRP completion). */
+static void
+RecordReceiveIrp(WskSocketObj* s, const DgElem* e, size_t bytes)
+{
+    if (LatencyRecorder::Enabled()) {
+        LatencyRecorder::Add(KrtInstanceNodeId(s->inst), s->serial, LatencyKind::kReceiveFromIrp, bytes, e->wireNs,
+                             e->deliveryNs, -1, -1, NowNs());
+    }
+}
+
+/* A send IRP (WskSendTo / WskSendMessages) finished: issue -> completion; UDP keeps no send buffer, so
+ * both are the same instant unless the completion pends (windows mode completes it in a later event at
+ * the same time). */
+static void
+RecordSend(WskSocketObj* s, const char* kind, size_t bytes)
+{
+    if (LatencyRecorder::Enabled()) {
+        int64_t now = NowNs();
+        LatencyRecorder::Add(KrtInstanceNodeId(s->inst), s->serial, kind, bytes, -1, now, -1, -1, now);
+    }
 }
 
 static void
@@ -373,6 +404,7 @@ ServeReceives(DatagramState* d)
             DriverContextGuard g(s->inst);
             n = FillReceive(r, e);
         }
+        RecordReceiveIrp(s, e, n);
         FreeElem(e);
         IrpCompleteLater(s->inst, r.irp, STATUS_SUCCESS, n);
     }
@@ -416,12 +448,28 @@ Deliver(WskSocketObj* s)
         d->inIndication = true;
         BeginCallback(s, WSK_EVENT_RECEIVE_FROM);
         NTSTATUS st;
+        /* one record per datagram of the indication: wire -> delivery -> callback entry -> return (the
+         * stamps are kept before the call: the client may release elements from inside it) */
+        std::vector<std::pair<int64_t, int64_t>> stamps;
+        std::vector<size_t> sizes;
+        bool record = LatencyRecorder::Enabled();
+        if (record) {
+            for (DgElem* e : run) {
+                stamps.emplace_back(e->wireNs, e->deliveryNs);
+                sizes.push_back(e->length);
+            }
+        }
+        int64_t entry = NowNs();
         {
             DriverContextGuard g(s->inst);
             st = table->WskReceiveFromEvent(s->context, flags | WSK_FLAG_AT_DISPATCH_LEVEL, &run.front()->ind);
         }
         EndCallback(s, WSK_EVENT_RECEIVE_FROM);
         d->inIndication = false;
+        for (size_t i = 0; i < stamps.size(); i++) {
+            LatencyRecorder::Add(KrtInstanceNodeId(s->inst), s->serial, LatencyKind::kReceiveFromEvent, sizes[i],
+                                 stamps[i].first, stamps[i].second, entry, NowNs(), -1);
+        }
         if (st != STATUS_SUCCESS && st != STATUS_PENDING && st != STATUS_DATA_NOT_ACCEPTED) {
             KrtReportFor(s->inst, 1, "WskReceiveFromEvent", "socket %p: undocumented return 0x%08X treated as "
                          "consumed", (void*)s->Handle(), (unsigned)st);
@@ -464,15 +512,48 @@ Deliver(WskSocketObj* s)
     }
 }
 
+/* The datagrams still without a delivery stamp were handed on now. */
+static void
+StampDelivery(DatagramState* d)
+{
+    int64_t now = NowNs();
+    for (auto it = d->queue.rbegin(); it != d->queue.rend() && (*it)->deliveryNs < 0; ++it) {
+        (*it)->deliveryNs = now;
+    }
+}
+
 static void
 DeliverEvent(DatagramState* d, std::shared_ptr<bool> alive)
 {
     if (!*alive) {
         return;
     }
+    StampDelivery(d);
     d->deliverScheduled = false;
     if (!d->owner->closed && !d->owner->closing) {
         Deliver(d->owner);
+    }
+}
+
+/* Host latency model, second stage: the DPC has run (delivery stamp); the callback starts after the sampled
+ * dispatch delay, stretched by per-node CPU contention when that is on. */
+static void
+DpcEvent(DatagramState* d, std::shared_ptr<bool> alive)
+{
+    if (!*alive) {
+        return;
+    }
+    StampDelivery(d);
+    WskSocketObj* s = d->owner;
+    if (LatencyModel::Enabled(LatencySource::CallbackDispatch)) {
+        Time wait = LatencyModel::Contend(KrtInstanceNodeId(s->inst),
+                                          LatencyModel::Sample(LatencySource::CallbackDispatch));
+        Simulator::ScheduleWithContext(KrtInstanceNodeId(s->inst), wait, &DeliverEvent, d, d->alive);
+        return;
+    }
+    d->deliverScheduled = false;
+    if (!s->closed && !s->closing) {
+        Deliver(s);
     }
 }
 
@@ -512,13 +593,28 @@ OnUdpRecv(DatagramState* d, Ptr<Socket> sock)
             continue;
         }
         DgElem* e = MakeElem(d, p, from, v6);
+        e->wireNs = NowNs();
         d->queue.push_back(e);
         d->queuedBytes += e->length;
         any = true;
     }
     if (any) {
         d->declinedStatic = false;
-        Deliver(s);
+        if (LatencyModel::Enabled(LatencySource::InterruptToDpc) ||
+            LatencyModel::Enabled(LatencySource::CallbackDispatch)) {
+            /* host model, as for TCP: the receive DPC runs after the interrupt-to-DPC latency, the
+             * callback after the dispatch delay; with the model off neither event exists */
+            if (!d->deliverScheduled) {
+                d->deliverScheduled = true;
+                Time dpc = LatencyModel::Enabled(LatencySource::InterruptToDpc)
+                               ? LatencyModel::Sample(LatencySource::InterruptToDpc)
+                               : Time(0);
+                Simulator::ScheduleWithContext(KrtInstanceNodeId(s->inst), dpc, &DpcEvent, d, d->alive);
+            }
+        } else {
+            StampDelivery(d);
+            Deliver(s);
+        }
     }
     d->inUdpRecv = false;
 }
@@ -822,6 +918,9 @@ DgSendTo(PWSK_SOCKET Socket, PWSK_BUF Buffer, ULONG Flags, PSOCKADDR RemoteAddre
     if (NT_SUCCESS(st)) {
         st = SendOne(s, p, dest);
     }
+    if (NT_SUCCESS(st)) {
+        RecordSend(s, LatencyKind::kSendToIrp, p->GetSize());
+    }
     return IrpFinish(s->inst, Irp, st, NT_SUCCESS(st) ? p->GetSize() : 0);
 }
 
@@ -852,6 +951,9 @@ DgSendMessages(PWSK_SOCKET Socket, PWSK_BUF_LIST BufferList, ULONG Flags, PSOCKA
         st = SendOne(s, packets[i], dest);
         total += packets[i]->GetSize();
     }
+    if (NT_SUCCESS(st)) {
+        RecordSend(s, LatencyKind::kSendMessagesIrp, total);
+    }
     return IrpFinish(s->inst, Irp, st, NT_SUCCESS(st) ? total : 0);
 }
 
@@ -881,6 +983,7 @@ DgReceiveFrom(PWSK_SOCKET Socket, PWSK_BUF Buffer, ULONG Flags, PSOCKADDR Remote
         d->queue.pop_front();
         TakeFromQueue(d, e);
         size_t got = FillReceive(r, e);
+        RecordReceiveIrp(s, e, got);
         FreeElem(e);
         return IrpFinish(s->inst, Irp, STATUS_SUCCESS, got);
     }
