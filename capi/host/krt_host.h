@@ -33,6 +33,15 @@ uint64_t KhNowNs(void);
 void KhEventSchedule(KH_EVENT *ev, struct KRT_INSTANCE *inst, uint64_t delayNs, KH_EVENT_FN fn, void *arg);
 void KhEventCancel(KH_EVENT *ev);
 
+/* Work the instance must do at the current simulated time, after the code now running (a provider's
+ * completion of a request it pended): run from a simulator event at the same time, or earlier, when a
+ * thread of that instance is about to block in a wait (KhRunDeferred), so that a thread waiting for its
+ * own request's completion does not hold its stack through a round of the event queue. fn runs with the
+ * instance not entered; it enters itself. */
+void KhDefer(struct KRT_INSTANCE *inst, KH_EVENT_FN fn, void *arg);
+/* Runs the instance's deferred work now (the runtime calls it before a thread blocks); returns how many. */
+size_t KhRunDeferred(struct KRT_INSTANCE *inst);
+
 /* Coroutines: one per simulated kernel thread. */
 int KhThreadCreate(struct _KTHREAD *thread, size_t stackBytes); /* 0 on success; starts via KhThreadReady */
 void KhThreadReady(struct _KTHREAD *thread);   /* schedule its resumption at the current simulated time */

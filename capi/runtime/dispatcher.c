@@ -167,6 +167,10 @@ NTSTATUS NTAPI KeWaitForMultipleObjects(ULONG Count, PVOID Object[], WAIT_TYPE W
             return STATUS_INVALID_PARAMETER;
         }
     }
+    /* Work deferred for this instance at this very time (completions of requests it pended) runs before
+     * its thread would block, as another processor would have run it meanwhile. */
+    if (t != NULL && g_KrtCur.Irql <= APC_LEVEL && (Timeout == NULL || Timeout->QuadPart != 0))
+        KhRunDeferred(t->Instance);
     /* Satisfied now? */
     if (WaitType == WaitAny) {
         for (ULONG i = 0; i < Count; i++) {

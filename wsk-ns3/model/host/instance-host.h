@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 struct KRT_INSTANCE;
 
@@ -29,6 +30,15 @@ class InstanceHost
     }
     virtual size_t ThreadStackBytes() const = 0;
     virtual std::string Describe() const = 0; /* "node 3, driver echosrv (path)" */
+
+    /* KhDefer's queue for this instance: work due at the current simulated time (kernel-host.cc). */
+    struct Deferred
+    {
+        void (*fn)(void*);
+        void* arg;
+    };
+    std::vector<Deferred> deferred;
+    size_t deferredHead = 0;
 };
 
 /* Formats "[   1.234567890 s] node 3 echosrv: " for a log line. */

@@ -82,6 +82,32 @@ struct PendingEvents
     }
 };
 
+/* KhDefer: the work due at the current time, queued on the instance's host object and drained by one
+ * event or by a thread's wait, whichever comes first. */
+static size_t
+RunDeferredOf(KRT_INSTANCE* inst)
+{
+    auto* host = static_cast<InstanceHost*>(KrtInstanceHost(inst));
+    if (host == nullptr) {
+        return 0;
+    }
+    size_t n = 0;
+    while (host->deferredHead < host->deferred.size()) {
+        InstanceHost::Deferred item = host->deferred[host->deferredHead++];
+        item.fn(item.arg); /* may defer more work: the loop takes it too */
+        n++;
+    }
+    host->deferred.clear();
+    host->deferredHead = 0;
+    return n;
+}
+
+static void
+DrainEvent(KRT_INSTANCE* inst)
+{
+    RunDeferredOf(inst);
+}
+
 static KhPending*&
 PendingHead()
 {
@@ -181,6 +207,26 @@ KhEventSchedule(KH_EVENT* ev, KRT_INSTANCE* inst, uint64_t delayNs, KH_EVENT_FN 
     head = p;
     ev->impl = p;
     Simulator::ScheduleWithContext(ContextOf(inst), NanoSeconds(delayNs), &FireEvent, p);
+}
+
+extern "C" void
+KhDefer(KRT_INSTANCE* inst, KH_EVENT_FN fn, void* arg)
+{
+    auto* host = static_cast<InstanceHost*>(KrtInstanceHost(inst));
+    if (host == nullptr) {
+        Simulator::ScheduleWithContext(ContextOf(inst), Seconds(0), fn, arg);
+        return;
+    }
+    if (host->deferredHead == host->deferred.size()) {
+        Simulator::ScheduleWithContext(ContextOf(inst), Seconds(0), &DrainEvent, inst);
+    }
+    host->deferred.push_back({fn, arg});
+}
+
+extern "C" size_t
+KhRunDeferred(KRT_INSTANCE* inst)
+{
+    return inst ? RunDeferredOf(inst) : 0;
 }
 
 extern "C" int

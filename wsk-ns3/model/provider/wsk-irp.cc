@@ -76,10 +76,22 @@ IrpCompleteNow(PIRP irp, NTSTATUS status, ULONG_PTR info)
     return status;
 }
 
-static void
-CompleteDeferred(KRT_INSTANCE* inst, PIRP irp, NTSTATUS status, ULONG_PTR info)
+/* A request finished at once but pended (windows / random mode): completed at the same simulated time, by
+ * the host's deferred work (a simulator event, or earlier if a thread of the instance is about to wait). */
+struct DeferredCompletion
 {
-    IrpCompleteLater(inst, irp, status, info);
+    KRT_INSTANCE* inst;
+    PIRP irp;
+    NTSTATUS status;
+    ULONG_PTR info;
+};
+
+static void
+CompleteDeferred(void* arg)
+{
+    auto* d = static_cast<DeferredCompletion*>(arg);
+    IrpCompleteLater(d->inst, d->irp, d->status, d->info);
+    delete d;
 }
 
 static NTSTATUS
@@ -92,7 +104,7 @@ FinishAs(KRT_INSTANCE* inst, PIRP irp, NTSTATUS status, ULONG_PTR info, bool val
     }
     IoMarkIrpPending(irp);
     KrtIrpMarkOwned(irp, "WSK provider");
-    Simulator::ScheduleWithContext(KrtInstanceNodeId(inst), Seconds(0), &CompleteDeferred, inst, irp, status, info);
+    KhDefer(inst, &CompleteDeferred, new DeferredCompletion{inst, irp, status, info});
     return STATUS_PENDING;
 }
 

@@ -8,7 +8,6 @@
 #define WSKNS3_WSK_NODE_STATE_H
 
 #include <cstdint>
-#include <deque>
 #include <list>
 #include <memory>
 #include <set>
@@ -38,7 +37,8 @@ struct NodeState
 {
     std::list<WskSocketObj*> bound;
     std::unordered_map<KRT_INSTANCE*, InstanceSockets> instances;
-    std::deque<WskSocketObj*> quarantine; /* closed sockets, still readable; at most kQuarantine */
+    std::list<WskSocketObj*> quarantine; /* closed sockets, still readable; at most kQuarantine (a list:
+                                          * nothing is allocated for a node that closes no socket) */
     std::set<WskClientObj*> clients;
     std::unique_ptr<NameState, NameStateDeleter> names; /* created by the first look-up */
 
