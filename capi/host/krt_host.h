@@ -37,8 +37,8 @@ void KhEventCancel(KH_EVENT *ev);
  * completion of a request it pended): run from a simulator event at the same time, or earlier, when a
  * thread of that instance is about to block in a wait (KhRunDeferred), so that a thread waiting for its
  * own request's completion does not hold its stack through a round of the event queue. fn runs with the
- * instance not entered; it enters itself. */
-void KhDefer(struct KRT_INSTANCE *inst, KH_EVENT_FN fn, void *arg);
+ * instance not entered; it enters itself. drop(arg) runs instead if the simulation ends first. */
+void KhDefer(struct KRT_INSTANCE *inst, KH_EVENT_FN fn, KH_EVENT_FN drop, void *arg);
 /* Runs the instance's deferred work now (the runtime calls it before a thread blocks); returns how many. */
 size_t KhRunDeferred(struct KRT_INSTANCE *inst);
 

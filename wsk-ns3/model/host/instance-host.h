@@ -18,7 +18,12 @@ namespace wsk {
 class InstanceHost
 {
   public:
-    virtual ~InstanceHost() = default;
+    virtual ~InstanceHost()
+    {
+        for (size_t i = deferredHead; i < deferred.size(); i++) {
+            deferred[i].drop(deferred[i].arg); /* the simulation ended before this work could run */
+        }
+    }
     /* severity: 0 DbgPrint output, 1 warning, 2 driver error (misuse). `line` has no time prefix. */
     virtual void OnLog(int severity, const std::string& line) = 0;
     /* A finding (misuse Windows answers with `status`): logged like a warning unless the owner counts it. */
@@ -35,6 +40,7 @@ class InstanceHost
     struct Deferred
     {
         void (*fn)(void*);
+        void (*drop)(void*);
         void* arg;
     };
     std::vector<Deferred> deferred;

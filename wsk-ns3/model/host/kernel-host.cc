@@ -210,17 +210,18 @@ KhEventSchedule(KH_EVENT* ev, KRT_INSTANCE* inst, uint64_t delayNs, KH_EVENT_FN 
 }
 
 extern "C" void
-KhDefer(KRT_INSTANCE* inst, KH_EVENT_FN fn, void* arg)
+KhDefer(KRT_INSTANCE* inst, KH_EVENT_FN fn, KH_EVENT_FN drop, void* arg)
 {
     auto* host = static_cast<InstanceHost*>(KrtInstanceHost(inst));
     if (host == nullptr) {
+        (void)drop;
         Simulator::ScheduleWithContext(ContextOf(inst), Seconds(0), fn, arg);
         return;
     }
     if (host->deferredHead == host->deferred.size()) {
         Simulator::ScheduleWithContext(ContextOf(inst), Seconds(0), &DrainEvent, inst);
     }
-    host->deferred.push_back({fn, arg});
+    host->deferred.push_back({fn, drop, arg});
 }
 
 extern "C" size_t

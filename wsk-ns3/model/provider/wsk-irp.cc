@@ -94,6 +94,12 @@ CompleteDeferred(void* arg)
     delete d;
 }
 
+static void
+DropDeferred(void* arg)
+{
+    delete static_cast<DeferredCompletion*>(arg); /* the simulation ended first: the IRP is the driver's memory */
+}
+
 static NTSTATUS
 FinishAs(KRT_INSTANCE* inst, PIRP irp, NTSTATUS status, ULONG_PTR info, bool validationFailure)
 {
@@ -104,7 +110,7 @@ FinishAs(KRT_INSTANCE* inst, PIRP irp, NTSTATUS status, ULONG_PTR info, bool val
     }
     IoMarkIrpPending(irp);
     KrtIrpMarkOwned(irp, "WSK provider");
-    KhDefer(inst, &CompleteDeferred, new DeferredCompletion{inst, irp, status, info});
+    KhDefer(inst, &CompleteDeferred, &DropDeferred, new DeferredCompletion{inst, irp, status, info});
     return STATUS_PENDING;
 }
 
