@@ -92,3 +92,30 @@ TEST(TwoSimulations, OneAfterTheOtherWithNoResetCall)
     // ns-3 numbers nodes afresh in each simulation; the provider's per-node state went with the nodes
     EXPECT_EQ(a.nodeIdOfServer, b.nodeIdOfServer);
 }
+
+// A driver thread still in a timed wait when the simulation ends, its application object kept alive past
+// Simulator::Destroy: the instance is torn down inside Destroy, and the object's later destruction touches
+// neither freed kernel event records nor starts a new simulation context (ASan checks the first).
+TEST(TwoSimulations, AThreadInATimedWaitAtTheEndAndAnApplicationThatOutlivesDestroy)
+{
+    for (int round = 0; round < 2; round++) {
+        NodeContainer nodes;
+        nodes.Create(1);
+        InternetStackHelper stack;
+        stack.Install(nodes);
+        ApplicationContainer apps =
+            WskDriverHelper(std::string(WSK_TEST_DRIVER_DIR) + "/drv_timed_wait.so").Install(nodes.Get(0));
+        apps.Start(Seconds(0));
+        Ptr<WskDriverApp> app = DynamicCast<WskDriverApp>(apps.Get(0));
+        Simulator::Stop(Seconds(2));
+        Simulator::Run();
+        EXPECT_EQ(app->GetState(), WskDriverApp::RUNNING);
+        unsigned generation = wsk::SimulationContext::Generation();
+        Simulator::Destroy();
+        EXPECT_EQ(app->GetErrorCount(), 0u); // counts stay readable after the instance is gone
+        app = nullptr;
+        apps = ApplicationContainer(); // the last references: ~WskDriverApp after Destroy
+        nodes = NodeContainer();
+        EXPECT_EQ(wsk::SimulationContext::Generation(), generation) << "a destructor started a new context";
+    }
+}

@@ -26,9 +26,24 @@ void
 SimulationContext::Ended()
 {
     Holder& h = TheHolder();
-    if (h.current) {
-        h.current->m_ended = true;
+    if (!h.current) {
+        return;
     }
+    if (!h.current->m_endDeferred) {
+        /* run once more, after every destroy event queued so far (ns-3's own node disposal among them):
+         * the nodes' objects may still use the context while they are disposed */
+        h.current->m_endDeferred = true;
+        Simulator::ScheduleDestroy(&SimulationContext::Ended);
+        return;
+    }
+    h.current->m_ended = true;
+}
+
+SimulationContext*
+SimulationContext::Live()
+{
+    Holder& h = TheHolder();
+    return h.current && !h.current->m_ended ? h.current.get() : nullptr;
 }
 
 SimulationContext&

@@ -42,6 +42,19 @@ class SimulationContext
         return *last.part;
     }
 
+    /* The part of type T of the current simulation, or NULL if it has none or the simulation has ended
+     * (Simulator::Destroy ran): for code that runs after the end (destructors) and must not start a new one. */
+    template <class T>
+    static T* Find()
+    {
+        SimulationContext* c = Live();
+        if (c == nullptr) {
+            return nullptr;
+        }
+        auto it = c->m_parts.find(std::type_index(typeid(T)));
+        return it == c->m_parts.end() ? nullptr : &static_cast<Part<T>*>(it->second.get())->value;
+    }
+
     /* How many contexts this process has started (one per simulation that used wsk-ns3): for tests. */
     static unsigned Generation();
 
@@ -57,11 +70,13 @@ class SimulationContext
     };
 
     static SimulationContext& Current();
+    static SimulationContext* Live(); /* the current context unless it has ended */
     static void Ended();
 
     std::map<std::type_index, std::shared_ptr<PartBase>> m_parts;
     unsigned m_generation = 0;
     bool m_ended = false;
+    bool m_endDeferred = false;
 };
 
 } // namespace wsk

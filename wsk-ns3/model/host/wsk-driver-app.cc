@@ -98,9 +98,20 @@ WskDriverApp::WskDriverApp()
 
 WskDriverApp::~WskDriverApp()
 {
-    auto& r = Registry();
-    r.erase(std::remove(r.begin(), r.end(), this), r.end());
+    /* after Simulator::Destroy the simulation's context has ended: look, but start no new one */
+    if (auto* apps = wsk::SimulationContext::Find<AppRegistry>()) {
+        auto& r = apps->apps;
+        r.erase(std::remove(r.begin(), r.end(), this), r.end());
+    }
+    DestroyInstance();
+}
+
+void
+WskDriverApp::DestroyInstance()
+{
     if (m_inst != nullptr) {
+        m_errorsAtEnd = KrtInstanceErrorCount(m_inst);
+        m_warningsAtEnd = KrtInstanceWarningCount(m_inst);
         KrtInstanceDestroy(m_inst);
         m_inst = nullptr;
     }
@@ -116,6 +127,9 @@ WskDriverApp::DoDispose()
     if (provider && m_inst != nullptr) {
         provider->ReleaseInstance(m_inst);
     }
+    /* the kernel instance goes now, inside Simulator::Destroy, while the simulation's queued kernel events
+     * still exist (its threads' timed waits are cancelled against them); counts stay readable */
+    DestroyInstance();
     Application::DoDispose();
 }
 
@@ -168,13 +182,13 @@ WskDriverApp::Describe() const
 uint32_t
 WskDriverApp::GetErrorCount() const
 {
-    return m_hostErrors + (m_inst ? KrtInstanceErrorCount(m_inst) : 0);
+    return m_hostErrors + (m_inst ? KrtInstanceErrorCount(m_inst) : m_errorsAtEnd);
 }
 
 uint32_t
 WskDriverApp::GetWarningCount() const
 {
-    return m_inst ? KrtInstanceWarningCount(m_inst) : 0;
+    return m_inst ? KrtInstanceWarningCount(m_inst) : m_warningsAtEnd;
 }
 
 void

@@ -74,6 +74,7 @@ class WskDriverApp : public Application, public wsk::InstanceHost
     static void UnloadThread(void* self);
     void Fail(const std::string& why);
     void ReportLeaks(); //!< the kernel's and the WSK provider's leak reports for this instance
+    void DestroyInstance(); //!< frees the kernel instance, keeping its error and warning counts
 
     std::string m_path;
     std::string m_name;
@@ -87,6 +88,8 @@ class WskDriverApp : public Application, public wsk::InstanceHost
     uint32_t m_hostErrors;
     wsk::DriverImage* m_image;
     KRT_INSTANCE* m_inst;
+    uint32_t m_errorsAtEnd = 0;
+    uint32_t m_warningsAtEnd = 0;
     std::vector<std::string> m_log;
     std::map<std::string, uint32_t> m_findings;
     TracedCallback<const std::string&> m_logTrace;

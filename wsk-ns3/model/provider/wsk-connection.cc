@@ -52,6 +52,12 @@ ClientTable(const WskSocketObj* s)
 }
 
 /* A packet of `n` bytes of a pending send, read straight from the client's buffer when contiguous. */
+/* the simulation's reusable buffer for sends whose bytes span several MDLs */
+struct SendScratch
+{
+    std::vector<uint8_t> bytes;
+};
+
 static Ptr<Packet>
 SendPacketOf(const PendingSend& ps, size_t n)
 {
@@ -67,7 +73,7 @@ SendPacketOf(const PendingSend& ps, size_t n)
     if (m != nullptr && off + n <= m->ByteCount) {
         return Create<Packet>((const uint8_t*)MmGetMdlVirtualAddress(m) + off, (uint32_t)n);
     }
-    std::vector<uint8_t>& scratch = SimulationContext::Get<std::vector<uint8_t>>(); /* reused buffer */
+    std::vector<uint8_t>& scratch = SimulationContext::Get<SendScratch>().bytes; /* reused buffer */
     scratch.resize(n);
     CopyFromWskBufAt(&ps.buf, ps.handed, scratch.data(), n);
     return Create<Packet>(scratch.data(), (uint32_t)n);

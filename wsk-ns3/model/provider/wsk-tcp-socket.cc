@@ -260,7 +260,7 @@ WskTcpSocket::DoForwardUp(Ptr<Packet> packet, const Address& fromAddress, const 
          * first, as a pure ACK, then the FIN. */
         Ptr<Packet> ack = ns3::Create<Packet>();
         TcpHeader a = h;
-        a.SetFlags(TcpHeader::ACK);
+        a.SetFlags(flags & ~TcpHeader::FIN); /* keeps ECE/CWR */
         ack->AddHeader(a);
         TcpSocketBase::DoForwardUp(ack, fromAddress, toAddress);
     }
