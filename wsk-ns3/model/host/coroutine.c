@@ -20,6 +20,7 @@
 #ifdef KCO_ASAN
 void __sanitizer_start_switch_fiber(void **fake_stack_save, const void *bottom, size_t size);
 void __sanitizer_finish_switch_fiber(void *fake_stack_save, const void **bottom_old, size_t *size_old);
+void __asan_unpoison_memory_region(void const volatile *addr, size_t size);
 #endif
 
 void KcoSwitch(void **saveSp, void *loadSp);
@@ -152,6 +153,11 @@ void KcoDestroy(KCO *co)
 {
     if (co == NULL)
         return;
+#ifdef KCO_ASAN
+    /* a coroutine that never finished (its thread was still blocked when the simulation ended) leaves its
+     * frames' redzones poisoned: clear them before the stack is reused or unmapped */
+    __asan_unpoison_memory_region(co->map + kGuard, co->stackBytes);
+#endif
     if (g_freeStacks == NULL || g_freeBytes == co->stackBytes) {
         if (g_freeStacks == NULL)
             g_freeBytes = co->stackBytes;
