@@ -108,6 +108,7 @@ import json, sys
 k = json.load(open(sys.argv[1]))["latency_by_kind"]
 assert k["receive_from_irp"]["count"] == 3, k
 assert k["send_messages_irp"]["count"] == 1 and k["send_to_irp"]["count"] == 1, k
+assert k["accept_irp"]["count"] == 2 and k["disconnect_irp"]["count"] == 1, k  # two WskAccept IRPs, one WskDisconnect
 print("conformance kinds:", sorted(k))
 PY
     ;;

@@ -655,6 +655,11 @@ WskSocketObj::TcpStateChanged(TcpSocket::TcpStates_t from, TcpSocket::TcpStates_
     if (finAcked && disconnectIrp != nullptr) {
         PIRP irp = disconnectIrp;
         disconnectIrp = nullptr;
+        if (LatencyRecorder::Enabled()) {
+            /* WskDisconnect called -> our FIN acknowledged -> IRP completed */
+            LatencyRecorder::Add(KrtInstanceNodeId(inst), SocketId(this), kDisconnectIrp, 0, -1, disconnectIssuedNs, -1, -1,
+                                 NowNs());
+        }
         IrpCompleteLater(inst, irp, STATUS_SUCCESS, 0);
     }
 }
@@ -1171,6 +1176,7 @@ ConnDisconnect(PWSK_SOCKET Socket, PWSK_BUF Buffer, ULONG Flags, PIRP Irp)
     }
     s->localShutdown = true;
     s->disconnectIrp = Irp;
+    s->disconnectIssuedNs = NowNs();
     if (IrpPend(s, Irp, "WskDisconnect", QueueDisconnect) == STATUS_CANCELLED) {
         s->disconnectIrp = nullptr;
         return STATUS_PENDING;

@@ -50,6 +50,12 @@ HandOver(WskSocketObj* listener, WskSocketObj* child, const PendingAccept& a)
     child->handedToClient = true;
     child->listener = nullptr;
     FillAddresses(child, a.local, a.remote);
+    if (LatencyRecorder::Enabled()) {
+        /* handshake completed -> WskAccept IRP completed */
+        int64_t now = Simulator::Now().GetNanoSeconds();
+        LatencyRecorder::Add(KrtInstanceNodeId(listener->inst), listener->serial, kAcceptIrp, 0, child->establishedNs,
+                             child->establishedNs, -1, -1, now);
+    }
     IrpCompleteLater(listener->inst, a.irp, STATUS_SUCCESS, (ULONG_PTR)child->Handle());
     ScheduleDeliver(child);
 }
@@ -69,6 +75,7 @@ OnNewConnection(WskTcpSocket* listenerTcp, Ptr<Socket> sock, const Address&)
     WskSocketObj* child = NewSocket(listener->client, SocketKind::Connection, listener->family, SOCK_STREAM,
                                     IPPROTO_TCP, nullptr, nullptr);
     child->acceptedFromListener = true;
+    child->establishedNs = Simulator::Now().GetNanoSeconds();
     if (listener->stream) {
         /* a socket accepted on a stream listener is a connection-oriented socket (WSK_PROVIDER_CONNECTION_DISPATCH:
          * "WSK_SOCKET structure" says WskAccept and WskAcceptEvent give connection-oriented sockets); its

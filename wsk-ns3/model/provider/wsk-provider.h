@@ -200,6 +200,8 @@ struct WskSocketObj : public WskTcpOwner
     int64_t backlogWireNs = -1;      // arrival time of the oldest undelivered byte (latency records)
     int64_t backlogDeliveryNs = -1;  // when it was handed on for delivery (after the host model's delay)
     int64_t connectIssuedNs = -1;
+    int64_t establishedNs = -1;       // an accepted connection's handshake completed (accept_irp records)
+    int64_t disconnectIssuedNs = -1;  // WskDisconnect was called (disconnect_irp records)
     bool indicationsSuspended = false; // after STATUS_DATA_NOT_ACCEPTED or partial acceptance
     bool inIndication = false;
     std::list<RetainedIndication*> retained;
